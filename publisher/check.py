@@ -1,0 +1,149 @@
+"""Rules over content and built output; returns problems and never exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote
+
+from lxml import etree
+
+from publisher.build import load_project, render_site
+from publisher.config import Config
+from publisher.errors import Problem, ProblemsFound, PublisherError
+from publisher.mediatypes import AUDIO_TYPES
+from publisher.output import OutputTree
+from publisher.podcast_ns import ITUNES_NS
+from publisher.writer import MARKER, describe, file_sha256
+
+
+class FileSource(Protocol):
+    """Read access to a set of output files, in memory or on disk."""
+
+    def has(self, path: str) -> bool: ...
+    def size(self, path: str) -> int: ...
+    def read(self, path: str) -> bytes: ...
+
+
+class TreeSource:
+    def __init__(self, tree: OutputTree) -> None:
+        self.tree = tree
+
+    def has(self, path: str) -> bool:
+        return path in self.tree
+
+    def size(self, path: str) -> int:
+        return self.tree.size(path)
+
+    def read(self, path: str) -> bytes:
+        return self.tree.read(path)
+
+
+class DirSource:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, path: str) -> Path:
+        return self.root / path
+
+    def has(self, path: str) -> bool:
+        return ".." not in path.split("/") and self._path(path).is_file()
+
+    def size(self, path: str) -> int:
+        return self._path(path).stat().st_size
+
+    def read(self, path: str) -> bytes:
+        return self._path(path).read_bytes()
+
+
+def check_project(root: Path, now: dt.datetime, out: Path | None = None) -> list[Problem]:
+    """Validate content, the output it renders to, and the built folder ``out`` if present."""
+    try:
+        project = load_project(root)
+        tree = render_site(project.site, now)
+    except ProblemsFound as err:
+        return err.problems
+    except PublisherError as err:
+        return [err.problem]
+    problems = list(project.warnings)
+    problems += check_output(TreeSource(tree), project.config, "(build)")
+    if out is not None and out.is_dir():
+        problems += check_output(DirSource(out), project.config, str(out))
+        problems += _compare_built(tree, out)
+    return problems
+
+
+def check_output(files: FileSource, config: Config, label: str) -> list[Problem]:
+    """Feed rules every published tree must meet."""
+    feed_path = f"{label}/feed.xml"
+    if not files.has("feed.xml"):
+        return [Problem("feed.xml is missing; run publisher build", feed_path)]
+    try:
+        root = etree.fromstring(files.read("feed.xml"))
+    except etree.XMLSyntaxError as err:
+        return [Problem(f"feed is not well-formed XML: {err.msg}", feed_path, err.lineno)]
+    if root.tag != "rss" or root.get("version") != "2.0":
+        return [Problem("feed is not RSS 2.0", feed_path)]
+    problems: list[Problem] = []
+    items = root.findall("./channel/item")
+    for item in items:
+        problems += _check_item(item, files, config, feed_path)
+    guids = Counter(item.findtext("guid") for item in items)
+    for guid, count in sorted(guids.items(), key=lambda pair: str(pair[0])):
+        if count > 1:
+            problems.append(Problem(f"GUID {guid} is used by {count} episodes", feed_path))
+    return problems
+
+
+def _check_item(item: etree._Element, files: FileSource, config: Config, feed: str) -> list[Problem]:
+    title = item.findtext("title") or "(untitled)"
+    line = item.sourceline
+    where = f"episode {title!r}"
+    if not item.findtext("guid"):
+        return [Problem(f"{where} has no guid", feed, line)]
+    enclosure = item.find("enclosure")
+    if enclosure is None:
+        return [Problem(f"{where} has no enclosure", feed, line)]
+    url = enclosure.get("url", "")
+    prefix = config.site.base_url + "/"
+    if not url.startswith(prefix):
+        return [Problem(f"{where}: enclosure URL {url} is not under {prefix}", feed, line)]
+    path = unquote(url[len(prefix) :])
+    suffix = Path(path).suffix.lower()
+    problems = []
+    if enclosure.get("type") != AUDIO_TYPES.get(suffix):
+        problems.append(Problem(f"{where}: enclosure type does not match {suffix}", feed, line))
+    if not files.has(path):
+        problems.append(Problem(f"{where}: enclosure {path} is not in the output", feed, line))
+    elif str(files.size(path)) != enclosure.get("length"):
+        problems.append(
+            Problem(
+                f"{where}: enclosure length {enclosure.get('length')} but {path} has "
+                f"{files.size(path)} bytes; rebuild the site",
+                feed,
+                line,
+            )
+        )
+    duration = item.findtext(f"{{{ITUNES_NS}}}duration") or ""
+    if not duration.isdigit() or int(duration) < 1:
+        problems.append(Problem(f"{where}: itunes:duration {duration!r} is not whole seconds", feed, line))
+    return problems
+
+
+def _compare_built(tree: OutputTree, out: Path) -> list[Problem]:
+    """Warn when the built folder differs from what the content renders to now."""
+    expected = set(tree)
+    present = {
+        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER
+    }
+    problems = []
+    for path in sorted(expected - present):
+        problems.append(Problem("missing from the build; run publisher build", out / path, severity="warning"))
+    for path in sorted(present - expected):
+        problems.append(Problem("not part of the site any more; run publisher build", out / path, severity="warning"))
+    for path in sorted(expected & present):
+        if file_sha256(out / path) != describe(tree, path).sha256:
+            problems.append(Problem("out of date; run publisher build", out / path, severity="warning"))
+    return problems

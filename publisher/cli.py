@@ -1,0 +1,142 @@
+"""The command line: parses arguments, calls one function per command, maps errors to exit codes.
+
+Exit status: 0 success, 1 a problem with content, configuration or storage, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from publisher import __version__
+from publisher.build import build as run_build
+from publisher.check import check_project
+from publisher.dates import parse_now
+from publisher.errors import ProblemsFound, PublisherError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Options:
+    site: Path
+
+
+def _now_option(func: F) -> F:
+    return click.option(
+        "--now",
+        metavar="ISO8601",
+        callback=_parse_now,
+        help="Pretend it is this moment, e.g. 2026-11-29T07:00 (default: the real clock). "
+        "Items dated later stay unpublished.",
+    )(func)
+
+
+def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime:
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        return parse_now(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from err
+
+
+def _reports_errors(func: F) -> F:
+    """Print a user error as ``path:line: message`` lines and exit with status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ProblemsFound as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            _fail(sum(p.is_error for p in err.problems))
+        except PublisherError as err:
+            click.echo(str(err), err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(errors: int) -> None:
+    click.echo(f"{errors} error(s); nothing was written.", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site directory (the folder holding site.toml).",
+)
+@click.option("-v", "--verbose", count=True, help="Say more about what happens.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.version_option(__version__, prog_name="publisher")
+@click.pass_context
+def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
+    """Turn Markdown articles and podcast audio into a website and a podcast feed.
+
+    Run it inside a site directory (one with site.toml), or point at one with --site.
+    """
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    ctx.obj = Options(site)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: _site inside the site directory).",
+)
+@_now_option
+@click.option("--drafts", is_flag=True, help="Also show drafts and scheduled items (preview only).")
+@click.pass_obj
+@_reports_errors
+def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) -> None:
+    """Build the website and both feeds into the output folder."""
+    out = out or options.site / "_site"
+    manifest = run_build(options.site, out, now, include_unreleased=drafts)
+    episodes = sum(1 for path in manifest if re.fullmatch(r"episodes/[^/]+/index\.html", path))
+    click.echo(f"Built {len(manifest)} files into {out}/ ({episodes} episode(s) in the feed).")
+    click.echo(f"Open {out / 'index.html'} in a browser; the podcast feed is {out / 'feed.xml'}.")
+    if drafts:
+        click.echo("Drafts and scheduled items are included: do not publish this folder.")
+
+
+@cli.command()
+@_now_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also check this built folder (default: _site inside the site directory, if present).",
+)
+@click.pass_obj
+@_reports_errors
+def check(options: Options, now: dt.datetime, out: Path | None) -> None:
+    """Check content and built output; print one line per problem."""
+    problems = check_project(options.site, now, out or options.site / "_site")
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+    if errors:
+        sys.exit(1)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="publisher")

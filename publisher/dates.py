@@ -1,0 +1,118 @@
+"""Dates from front matter and the command line, in the site's timezone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def load_timezone(name: str) -> dt.tzinfo:
+    """Return the IANA zone ``name``; raise ``ValueError`` for an unknown one.
+
+    >>> load_timezone("Europe/London").key
+    'Europe/London'
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/London')") from err
+
+
+def parse_clock(text: str) -> dt.time:
+    """Parse a release time of day such as ``"06:00"``.
+
+    >>> parse_clock("06:30")
+    datetime.time(6, 30)
+    """
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError as err:
+        raise ValueError(f"{text!r} is not a time of day like '06:00'") from err
+
+
+def resolve_date(
+    value: object, tz: dt.tzinfo, release_time: dt.time = dt.time(6, 0)
+) -> dt.datetime:
+    """Turn a front-matter date into an aware datetime.
+
+    A plain date means the release time on that day in ``tz``; a naive datetime is in ``tz``.
+
+    >>> london = load_timezone("Europe/London")
+    >>> resolve_date("2025-07-06", london).isoformat()
+    '2025-07-06T06:00:00+01:00'
+    >>> resolve_date("2025-01-05T08:00:00Z", london).isoformat()
+    '2025-01-05T08:00:00+00:00'
+    """
+    if isinstance(value, str):
+        value = _parse_iso(value)
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, release_time, tzinfo=tz)
+    raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM")
+
+
+def _parse_iso(text: str) -> dt.date | dt.datetime:
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text)
+    except ValueError as err:
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM") from err
+
+
+def parse_now(text: str) -> dt.datetime:
+    """Parse the ``--now`` option; a naive value is later read in the site's timezone.
+
+    >>> parse_now("2026-01-04T09:00")
+    datetime.datetime(2026, 1, 4, 9, 0)
+    """
+    value = _parse_iso(text)
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(0, 0))
+
+
+def localize_now(now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """Give a naive ``now`` the site's timezone; leave an aware one as it is."""
+    return now if now.tzinfo is not None else now.replace(tzinfo=tz)
+
+
+def rfc2822(value: dt.datetime) -> str:
+    """Format an aware datetime for RSS ``pubDate``.
+
+    >>> rfc2822(resolve_date("2025-01-05", load_timezone("UTC"), dt.time(8, 0)))
+    'Sun, 05 Jan 2025 08:00:00 +0000'
+    """
+    return format_datetime(value)
+
+
+def iso_date(value: dt.datetime) -> str:
+    """Format the calendar date in the value's own timezone (for sitemaps and pages).
+
+    >>> iso_date(dt.datetime(2025, 1, 5, 23, 30, tzinfo=dt.timezone.utc))
+    '2025-01-05'
+    """
+    return value.date().isoformat()
+
+
+def next_release(after: dt.datetime, weekday: str, release_time: dt.time, tz: dt.tzinfo) -> dt.datetime:
+    """Return the first release instant on ``weekday`` strictly after ``after``.
+
+    >>> utc = load_timezone("UTC")
+    >>> start = dt.datetime(2026, 11, 27, 12, 0, tzinfo=utc)
+    >>> next_release(start, "sunday", dt.time(6, 0), utc).isoformat()
+    '2026-11-29T06:00:00+00:00'
+    """
+    local = after.astimezone(tz)
+    target = WEEKDAYS.index(weekday)
+    for offset in range(8):
+        day = local.date() + dt.timedelta(days=offset)
+        candidate = dt.datetime.combine(day, release_time, tzinfo=tz)
+        if day.weekday() == target and candidate > local:
+            return candidate
+    raise AssertionError("unreachable: a weekday recurs within eight days")

@@ -1,0 +1,88 @@
+"""Errors and problems that name the file, line or key an editor has to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def format_location(path: Path | str | None, line: int | None = None, key: str | None = None) -> str:
+    """Render ``path:line`` or ``path: key k`` as the prefix of a message.
+
+    >>> format_location("site.toml", key="podcast.owner_email")
+    'site.toml: key podcast.owner_email'
+    >>> format_location("episodes/a/episode.md", 3)
+    'episodes/a/episode.md:3'
+    """
+    text = str(path) if path is not None else ""
+    if line is not None:
+        text += f":{line}"
+    if key is not None:
+        text += f": key {key}" if text else f"key {key}"
+    return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, configuration or output."""
+
+    message: str
+    path: Path | str | None = None
+    line: int | None = None
+    key: str | None = None
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        where = format_location(self.path, self.line, self.key)
+        prefix = f"{where}: " if where else ""
+        label = "" if self.is_error else f"{self.severity}: "
+        return f"{prefix}{label}{self.message}"
+
+
+class PublisherError(Exception):
+    """A problem the user can fix; the CLI prints it and exits with status 1."""
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.problem = Problem(message, path, line, key)
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+class ConfigError(PublisherError):
+    """``site.toml`` is missing, malformed or has a wrong value."""
+
+
+class ContentError(PublisherError):
+    """An article or episode file is malformed."""
+
+
+class AudioError(ContentError):
+    """An audio file is missing, empty or unreadable."""
+
+
+class StorageError(PublisherError):
+    """The publish target refused or failed an operation."""
+
+
+class ProblemsFound(PublisherError):
+    """Validation collected one or more errors; each is reported on its own line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.is_error]
+        super().__init__(f"{len(errors)} problem(s) found")
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

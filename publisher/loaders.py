@@ -1,0 +1,290 @@
+"""Walk ``articles/`` and ``episodes/`` and build the model, collecting every problem."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from publisher.audio import read_audio
+from publisher.config import Config
+from publisher.errors import ContentError, Problem, ProblemsFound
+from publisher.fields import FieldReader
+from publisher.frontmatter import parse_front_matter, read_text
+from publisher.identity import episode_guid, show_guid
+from publisher.mediatypes import AUDIO_TYPES, IMAGE_TYPES, TRANSCRIPT_TYPES, CHAPTERS_TYPE
+from publisher.model import Article, Attachment, Episode, Site
+from publisher.slugs import is_slug, slugify
+
+log = logging.getLogger(__name__)
+
+ARTICLE_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
+ARTICLE_KEYS = {"title", "date", "slug", "summary", "tags", "author", "episode", "draft", "updated"}
+EPISODE_KEYS = {
+    "title", "date", "number", "season", "type", "explicit", "summary", "guid", "article",
+    "chapters", "persons", "draft", "tags",
+}  # fmt: skip
+EPISODE_TYPES = ("full", "trailer", "bonus")
+
+
+def load_site(config: Config) -> tuple[Site, list[Problem]]:
+    """Load every article and episode; raise :class:`ProblemsFound` listing all errors."""
+    problems: list[Problem] = []
+    articles = _load_all(config, _article_files(config, problems), _load_article, problems)
+    episodes = _load_all(config, _episode_dirs(config, problems), _load_episode, problems)
+    _check_unique(articles, "article", problems)
+    _check_unique(episodes, "episode", problems)
+    articles, episodes = _pair(articles, episodes, problems)
+    if any(p.is_error for p in problems):
+        raise ProblemsFound(problems)
+    site = Site(
+        config,
+        tuple(sorted(articles, key=lambda a: a.sort_key)),
+        tuple(sorted(episodes, key=lambda e: e.sort_key)),
+    )
+    return site, problems
+
+
+def _load_all(config, paths, loader, problems):  # type: ignore[no-untyped-def]
+    items = []
+    for path in paths:
+        try:
+            item, found = loader(config, path)
+        except ContentError as err:
+            problems.append(err.problem)
+            continue
+        problems.extend(found)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _visible_children(folder: Path) -> list[Path]:
+    """Sorted entries of ``folder``, skipping hidden and editor backup files."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        child
+        for child in folder.iterdir()
+        if not child.name.startswith((".", "_", "~")) and not child.name.endswith("~")
+    )
+
+
+def _inside(config: Config, path: Path, problems: list[Problem]) -> bool:
+    """Refuse files that resolve outside the site directory (e.g. a symlink out)."""
+    if path.resolve().is_relative_to(config.root.resolve()):
+        return True
+    problems.append(Problem("points outside the site directory; copy the file in instead", path))
+    return False
+
+
+def _article_files(config: Config, problems: list[Problem]) -> list[Path]:
+    files = []
+    for path in _visible_children(config.root / "articles"):
+        if path.is_dir() or path.suffix != ".md":
+            if path.suffix.lower() not in (".md", ".png", ".jpg", ".jpeg", ".gif", ".svg"):
+                problems.append(Problem("not an article (.md) file; it is ignored", path, severity="warning"))
+            continue
+        if _inside(config, path, problems):
+            files.append(path)
+    return files
+
+
+def _episode_dirs(config: Config, problems: list[Problem]) -> list[Path]:
+    folders = []
+    for folder in _visible_children(config.root / "episodes"):
+        if not folder.is_dir():
+            problems.append(
+                Problem("episodes go in their own folder: episodes/<slug>/episode.md", folder)
+            )
+        elif _inside(config, folder, problems):
+            folders.append(folder)
+    return folders
+
+
+def _reader(config: Config, path: Path) -> FieldReader:
+    matter = parse_front_matter(read_text(path), path)
+    return FieldReader(matter, path, config.site.tz, config.site.release_time)
+
+
+def _load_article(config: Config, path: Path) -> tuple[Article | None, list[Problem]]:
+    match = ARTICLE_NAME_RE.match(path.name)
+    if match is None:
+        raise ContentError(
+            "article file names look like 2025-01-05-my-title.md (date, then slug)", path
+        )
+    fields = _reader(config, path)
+    fields.warn_unknown(ARTICLE_KEYS)
+    name_slug = match.group(2)
+    default_slug = name_slug if is_slug(name_slug) else ""
+    if not default_slug and "slug" not in fields.matter.data:
+        fields.problems.append(
+            Problem(
+                f"file name slug {name_slug!r} must be lower-case letters, digits and hyphens; "
+                f"rename the file to {match.group(1)}-{slugify(name_slug) or 'my-title'}.md",
+                path,
+            )
+        )
+    article = Article(
+        slug=fields.slug("slug", default_slug),
+        title=fields.text("title", required=True),
+        date=fields.date("date", required=True),  # type: ignore[arg-type]
+        source=path,
+        body=fields.matter.body,
+        body_line=fields.matter.body_line,
+        summary=fields.text("summary"),
+        draft=bool(fields.flag("draft")),
+        tags=fields.tags(),
+        author=fields.text("author") or config.site.author,
+        episode_slug=fields.slug("episode") or None,
+        updated=fields.date("updated"),
+    )
+    return _unless_errors(article, fields.problems)
+
+
+def _load_episode(config: Config, folder: Path) -> tuple[Episode | None, list[Problem]]:
+    path = folder / "episode.md"
+    if not path.is_file():
+        raise ContentError("episode folder has no episode.md; add one with front matter", folder)
+    if not is_slug(folder.name):
+        raise ContentError(
+            f"episode folder names are slugs: rename it to {slugify(folder.name) or 'my-title'!r}",
+            folder,
+        )
+    fields = _reader(config, path)
+    fields.warn_unknown(EPISODE_KEYS)
+    audio = _episode_audio(folder, fields.problems)
+    show = config.podcast.guid or show_guid(config.feed_url)
+    episode = Episode(
+        slug=folder.name,
+        title=fields.text("title", required=True),
+        date=fields.date("date", required=True),  # type: ignore[arg-type]
+        source=path,
+        body=fields.matter.body,
+        body_line=fields.matter.body_line,
+        summary=fields.text("summary"),
+        draft=bool(fields.flag("draft")),
+        audio=audio,
+        guid=fields.text("guid") or episode_guid(show, folder.name),
+        number=fields.count("number"),
+        season=fields.count("season"),
+        episode_type=fields.choice("type", EPISODE_TYPES),
+        explicit=fields.flag("explicit"),
+        article_slug=fields.slug("article") or None,
+        tags=fields.tags(),
+        transcript=_attachment(folder, "transcript", TRANSCRIPT_TYPES, fields.problems),
+        chapters=_chapters(folder),
+        cover=_attachment(folder, "cover", IMAGE_TYPES, fields.problems),
+        persons=fields.records("persons", ("name",)),
+    )
+    return _unless_errors(episode, fields.problems)
+
+
+def _unless_errors(item, problems):  # type: ignore[no-untyped-def]
+    return (None if any(p.is_error for p in problems) else item), problems
+
+
+def _episode_audio(folder: Path, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    files = [p for p in _visible_children(folder) if p.suffix.lower() in AUDIO_TYPES]
+    if len(files) != 1:
+        found = ", ".join(p.name for p in files) or "none"
+        problems.append(
+            Problem(f"needs exactly one .mp3 or .m4a audio file (found: {found})", folder)
+        )
+        return None
+    try:
+        return read_audio(files[0])
+    except ContentError as err:
+        problems.append(err.problem)
+        return None
+
+
+def _attachment(
+    folder: Path, stem: str, types: dict[str, str], problems: list[Problem]
+) -> Attachment | None:
+    found = [folder / f"{stem}{suffix}" for suffix in types if (folder / f"{stem}{suffix}").is_file()]
+    if len(found) > 1:
+        problems.append(
+            Problem(f"keep only one of {', '.join(p.name for p in found)}", folder)
+        )
+        return None
+    if not found:
+        return None
+    return Attachment(found[0], types[found[0].suffix])
+
+
+def _chapters(folder: Path) -> Attachment | None:
+    path = folder / "chapters.json"
+    return Attachment(path, CHAPTERS_TYPE) if path.is_file() else None
+
+
+def _check_unique(items: list[Article] | list[Episode], kind: str, problems: list[Problem]) -> None:
+    seen: dict[str, Path] = {}
+    for item in items:
+        if item.slug in seen:
+            problems.append(
+                Problem(
+                    f"{kind} slug {item.slug!r} is also used by {seen[item.slug]}; "
+                    "give one of them another slug",
+                    item.source,
+                )
+            )
+        seen.setdefault(item.slug, item.source)
+
+
+def _pair(
+    articles: list[Article], episodes: list[Episode], problems: list[Problem]
+) -> tuple[list[Article], list[Episode]]:
+    """Link articles and episodes named from either side; both sides must agree."""
+    pairs: dict[str, str] = {}
+    by_episode = {e.slug: e for e in episodes}
+    by_article = {a.slug: a for a in articles}
+    for article in articles:
+        if article.episode_slug is None:
+            continue
+        if article.episode_slug not in by_episode:
+            problems.append(
+                Problem(f"episode: no episode folder episodes/{article.episode_slug}/", article.source)
+            )
+        else:
+            pairs[article.slug] = article.episode_slug
+    for episode in episodes:
+        if episode.article_slug is None:
+            continue
+        if episode.article_slug not in by_article:
+            problems.append(
+                Problem(f"article: no article with slug {episode.article_slug!r}", episode.source)
+            )
+            continue
+        paired = pairs.setdefault(episode.article_slug, episode.slug)
+        if paired != episode.slug:
+            problems.append(
+                Problem(
+                    f"article: {episode.article_slug!r} is already the companion of episode "
+                    f"{paired!r}; an article pairs with one episode",
+                    episode.source,
+                )
+            )
+    _check_one_article_per_episode(pairs, by_episode, problems)
+    reverse = {episode: article for article, episode in pairs.items()}
+    return (
+        [replace(a, episode_slug=pairs.get(a.slug)) for a in articles],
+        [replace(e, article_slug=reverse.get(e.slug)) for e in episodes],
+    )
+
+
+def _check_one_article_per_episode(
+    pairs: dict[str, str], by_episode: dict[str, Episode], problems: list[Problem]
+) -> None:
+    seen: dict[str, str] = {}
+    for article, episode in sorted(pairs.items()):
+        if episode in seen:
+            problems.append(
+                Problem(
+                    f"episode {episode!r} is the companion of both {seen[episode]!r} and "
+                    f"{article!r}; pair it with one article",
+                    by_episode[episode].source,
+                )
+            )
+        seen.setdefault(episode, article)

@@ -1,0 +1,100 @@
+"""Markdown to HTML, with a fresh converter per document."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
+
+EXTENSIONS = ["extra", "toc", "smarty", "sane_lists"]
+EXTENSION_CONFIGS = {"toc": {"permalink": False, "toc_depth": "2-3"}}
+SUMMARY_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    """A document's HTML, its table of contents and a plain-text summary."""
+
+    html: str
+    toc_html: str
+    first_paragraph: str
+
+
+def render_markdown(text: str) -> RenderedText:
+    """Convert Markdown to HTML with tables, footnotes, fenced code, heading ids, smart quotes.
+
+    >>> r = render_markdown("## Why rest?\\n\\nIt's *short*.")
+    >>> r.html
+    '<h2 id="why-rest">Why rest?</h2>\\n<p>It&rsquo;s <em>short</em>.</p>'
+    >>> r.first_paragraph
+    'It’s short.'
+    """
+    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    body = converter.convert(text)
+    toc = getattr(converter, "toc", "")
+    return RenderedText(body, toc if "<li>" in toc else "", _first_paragraph(body))
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = 0
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p" and not self.done:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p" and self.depth:
+            self.depth -= 1
+            self.done = self.depth == 0
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.done:
+            self.parts.append(data)
+
+
+def _first_paragraph(body: str) -> str:
+    collector = _TextCollector()
+    collector.feed(body)
+    return " ".join("".join(collector.parts).split())
+
+
+def plain_text(fragment: str) -> str:
+    """Strip tags from an HTML fragment and collapse whitespace.
+
+    >>> plain_text("<p>Sit &amp; <b>rest</b></p>\\n<p>then walk</p>")
+    'Sit & rest then walk'
+    """
+
+    class _All(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    parser = _All()
+    parser.feed(fragment)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def shorten(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """Cut ``text`` at a word boundary to at most ``limit`` characters.
+
+    >>> shorten("one two three", 9)
+    'one two…'
+    """
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def escape(text: str) -> str:
+    """HTML-escape text for places where Jinja's autoescape does not reach."""
+    return html.escape(text, quote=True)

@@ -1,0 +1,143 @@
+"""Pages from Jinja2 templates: the site's ``templates/`` over the packaged default theme."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from publisher.assets import AssetMap
+from publisher.errors import ContentError
+from publisher.views import Entry, Link, SiteView, make_link
+
+LATEST_ARTICLES = 6
+LATEST_EPISODES = 5
+
+
+def theme_dir() -> Path:
+    """The default theme shipped inside the package."""
+    return Path(str(files("publisher.theme")))
+
+
+def make_environment(site_templates: Path) -> jinja2.Environment:
+    """A fresh Jinja environment: site templates first, then the default theme."""
+    loaders: list[jinja2.BaseLoader] = []
+    if site_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(site_templates))
+    loaders.append(jinja2.FileSystemLoader(theme_dir()))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class PageRenderer:
+    """Renders every page of one build with shared template globals."""
+
+    def __init__(
+        self, env: jinja2.Environment, view: SiteView, assets: AssetMap, artwork: Link | None
+    ) -> None:
+        self.env = env
+        self.view = view
+        config = view.config
+        env.globals.update(
+            site=config.site,
+            podcast=config.podcast,
+            view=view,
+            feed=make_link(config, "feed.xml"),
+            articles_feed=make_link(config, "articles/feed.xml"),
+            home=make_link(config, ""),
+            artwork=artwork,
+            asset=lambda name: make_link(config, assets.path(name)).url,
+            link=lambda path: make_link(config, path),
+        )
+
+    def render(self, template: str, page: Link, **context: Any) -> str:
+        """Render one template, turning template mistakes into errors naming the file."""
+        try:
+            return self.env.get_template(template).render(page=page, **context)
+        except jinja2.TemplateSyntaxError as err:
+            raise ContentError(f"template error: {err.message}", err.filename, err.lineno) from err
+        except jinja2.TemplateNotFound as err:
+            raise ContentError(f"template {err.name} not found in templates/ or the theme") from err
+        except jinja2.UndefinedError as err:
+            raise ContentError(f"template {template}: {err.message}") from err
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """Every HTML page, sitemap and robots.txt as (output path, text)."""
+        yield from self._home()
+        yield from self._articles()
+        yield from self._episodes()
+        yield from self._tags()
+        yield from self._extras()
+
+    def _link(self, path: str) -> Link:
+        return make_link(self.view.config, path)
+
+    def _home(self) -> Iterator[tuple[str, str]]:
+        view = self.view
+        yield "index.html", self.render(
+            "index.html",
+            self._link(""),
+            latest_episode=view.episodes[0] if view.episodes else None,
+            episodes=view.episodes[1 : LATEST_EPISODES + 1],
+            articles=view.articles[:LATEST_ARTICLES],
+        )
+
+    def _articles(self) -> Iterator[tuple[str, str]]:
+        view = self.view
+        yield "articles/index.html", self.render(
+            "articles.html", self._link("articles/"), entries=view.articles
+        )
+        for entry in view.articles:
+            yield entry.link.path + "index.html", self._item_page("article.html", entry)
+
+    def _episodes(self) -> Iterator[tuple[str, str]]:
+        view = self.view
+        yield "episodes/index.html", self.render(
+            "episodes.html", self._link("episodes/"), entries=view.episodes
+        )
+        for entry in view.episodes:
+            yield entry.link.path + "index.html", self._item_page("episode.html", entry)
+
+    def _item_page(self, template: str, entry: Entry) -> str:
+        return self.render(
+            template,
+            entry.link,
+            entry=entry,
+            companion=self.view.companion(entry),
+            related=self.view.related(entry),
+        )
+
+    def _tags(self) -> Iterator[tuple[str, str]]:
+        index = self.view.tag_index()
+        yield "tags/index.html", self.render("tags.html", self._link("tags/"), tags=index)
+        for slug, (name, entries) in index.items():
+            path = f"tags/{slug}/"
+            yield path + "index.html", self.render(
+                "tag.html", self._link(path), tag=name, entries=entries
+            )
+
+    def _extras(self) -> Iterator[tuple[str, str]]:
+        yield "404.html", self.render("404.html", self._link("404.html"))
+        yield "robots.txt", self.render("robots.txt", self._link("robots.txt"))
+        yield "sitemap.xml", self.render(
+            "sitemap.xml", self._link("sitemap.xml"), urls=self._sitemap_urls()
+        )
+
+    def _sitemap_urls(self) -> list[tuple[str, str]]:
+        view = self.view
+        items = [*view.articles, *view.episodes]
+        newest = max((e.last_modified.date().isoformat() for e in items), default="")
+        urls = [(self._link(p).abs_url, newest) for p in ("", "articles/", "episodes/", "tags/")]
+        urls += [(e.link.abs_url, e.last_modified.date().isoformat()) for e in items]
+        for slug, (_, entries) in view.tag_index().items():
+            urls.append((self._link(f"tags/{slug}/").abs_url, entries[0].iso_date))
+        return sorted(urls)

@@ -1,0 +1,188 @@
+"""What templates see: items with their URLs, HTML and labels worked out once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from publisher.config import Config
+from publisher.markup import RenderedText, shorten
+from publisher.model import Article, Episode, Site
+from publisher.slugs import slugify
+
+
+@dataclass(frozen=True)
+class Link:
+    """A root-relative and an absolute URL for one output path."""
+
+    path: str
+    url: str
+    abs_url: str
+
+
+def make_link(config: Config, path: str) -> Link:
+    """Build the URLs of an output path such as ``episodes/a/`` or ``feed.xml``."""
+    quoted = quote(path)
+    return Link(path, config.site.base_path + quoted, f"{config.site.base_url}/{quoted}")
+
+
+@dataclass(frozen=True)
+class AudioView:
+    link: Link
+    mime_type: str
+    size: int
+    seconds: int
+
+    @property
+    def duration_label(self) -> str:
+        return format_duration(self.seconds)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article or episode as pages and feeds show it."""
+
+    kind: str
+    slug: str
+    title: str
+    date: dt.datetime
+    link: Link
+    html: Markup
+    toc: Markup
+    summary: str
+    tags: tuple[tuple[str, str], ...]
+    released: bool
+    companion_slug: str | None = None
+    audio: AudioView | None = None
+    number: int | None = None
+    season: int | None = None
+    episode_type: str = "full"
+    guid: str = ""
+    explicit: bool | None = None
+    updated: dt.datetime | None = None
+
+    @property
+    def last_modified(self) -> dt.datetime:
+        return self.updated or self.date
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.date.day} {self.date:%B %Y}"
+
+    @property
+    def iso_date(self) -> str:
+        return self.date.date().isoformat()
+
+
+def format_duration(seconds: int) -> str:
+    """Show a duration as ``m:ss`` or ``h:mm:ss``.
+
+    >>> format_duration(65), format_duration(3725)
+    ('1:05', '1:02:05')
+    """
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def article_entry(
+    config: Config, article: Article, text: RenderedText, now: dt.datetime
+) -> Entry:
+    return Entry(
+        kind="article",
+        slug=article.slug,
+        title=article.title,
+        date=article.date.astimezone(config.site.tz),
+        link=make_link(config, f"articles/{article.slug}/"),
+        html=Markup(text.html),
+        toc=Markup(text.toc_html),
+        summary=article.summary or shorten(text.first_paragraph),
+        tags=tuple((tag, slugify(tag)) for tag in article.tags),
+        released=article.is_released(now),
+        companion_slug=article.episode_slug,
+        updated=article.updated.astimezone(config.site.tz) if article.updated else None,
+    )
+
+
+def episode_entry(
+    config: Config, episode: Episode, text: RenderedText, now: dt.datetime
+) -> Entry:
+    audio = episode.audio
+    assert audio is not None, "the loader refuses episodes without audio"
+    folder = f"episodes/{episode.slug}/"
+    return Entry(
+        kind="episode",
+        slug=episode.slug,
+        title=episode.title,
+        date=episode.date.astimezone(config.site.tz),
+        link=make_link(config, folder),
+        html=Markup(text.html),
+        toc=Markup(text.toc_html),
+        summary=episode.summary or shorten(text.first_paragraph),
+        tags=tuple((tag, slugify(tag)) for tag in episode.tags),
+        released=episode.is_released(now),
+        companion_slug=episode.article_slug,
+        audio=AudioView(
+            make_link(config, folder + audio.filename),
+            audio.mime_type,
+            audio.size,
+            audio.whole_seconds,
+        ),
+        number=episode.number,
+        season=episode.season,
+        episode_type=episode.episode_type,
+        guid=episode.guid,
+        explicit=episode.explicit,
+    )
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """The visible site: entries newest first, with lookups templates need."""
+
+    config: Config
+    articles: tuple[Entry, ...]
+    episodes: tuple[Entry, ...]
+
+    def companion(self, entry: Entry) -> Entry | None:
+        others = self.episodes if entry.kind == "article" else self.articles
+        return next((e for e in others if e.slug == entry.companion_slug), None)
+
+    def related(self, entry: Entry, limit: int = 3) -> list[Entry]:
+        """Other articles sharing the most tags with ``entry``, newest first among equals."""
+        mine = {slug for _, slug in entry.tags}
+        scored = [
+            (len(mine & {slug for _, slug in other.tags}), other)
+            for other in self.articles
+            if other.slug != entry.slug or other.kind != entry.kind
+        ]
+        ranked = sorted(
+            (s for s in scored if s[0] > 0), key=lambda s: (-s[0], -s[1].date.timestamp(), s[1].slug)
+        )
+        return [other for _, other in ranked[:limit]]
+
+    def tag_index(self) -> dict[str, tuple[str, list[Entry]]]:
+        """Tag slug to its first-seen name and tagged entries, newest first."""
+        found: dict[str, tuple[str, list[Entry]]] = {}
+        everything = sorted(
+            [*self.articles, *self.episodes], key=lambda e: (e.date, e.slug), reverse=True
+        )
+        for entry in everything:
+            for name, slug in entry.tags:
+                found.setdefault(slug, (name, []))[1].append(entry)
+        return dict(sorted(found.items()))
+
+
+def build_site_view(site: Site, texts: dict[tuple[str, str], RenderedText], now: dt.datetime) -> SiteView:
+    """Turn the visible model into entries, newest first."""
+    config = site.config
+    articles = [article_entry(config, a, texts[("article", a.slug)], now) for a in site.articles]
+    episodes = [episode_entry(config, e, texts[("episode", e.slug)], now) for e in site.episodes]
+    return SiteView(
+        config,
+        tuple(reversed(articles)),
+        tuple(reversed(episodes)),
+    )
