@@ -28,7 +28,9 @@ class AssetMap:
 
     def path(self, name: str) -> str:
         if name not in self.paths:
-            raise KeyError(f"no static file named {name!r} in the theme or the site's templates/static/")
+            raise KeyError(
+                f"no static file named {name!r} in the theme or the site's templates/static/"
+            )
         return self.paths[name]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mutagen
 from mutagen.mp3 import MP3
@@ -51,13 +52,15 @@ def read_audio(path: Path) -> AudioInfo:
     """Read an MP3 or M4A file; raise :class:`AudioError` naming it when that fails."""
     suffix = path.suffix.lower()
     if suffix not in AUDIO_TYPES:
-        raise AudioError(f"audio must be an .mp3 or .m4a file, not {suffix or 'no extension'}", path)
+        raise AudioError(
+            f"audio must be an .mp3 or .m4a file, not {suffix or 'no extension'}", path
+        )
     size = path.stat().st_size
     if size == 0:
         raise AudioError("the audio file is empty; export it again from your audio editor", path)
     reader = MP3 if suffix == ".mp3" else MP4
     try:
-        info = reader(path).info
+        info: Any = reader(path).info
     except (mutagen.MutagenError, OSError, ValueError) as err:
         raise AudioError(
             f"cannot read this audio file ({err}); export it again as {suffix[1:].upper()}", path

@@ -52,7 +52,9 @@ def render_site(site: Site, now: dt.datetime, include_unreleased: bool = False) 
     renderer = PageRenderer(make_environment(config.root / "templates"), view, assets, artwork)
     for path, text in renderer.pages():
         tree.add(path, text)
-    tree.add("feed.xml", podcast_feed(view, config.podcast.guid or show_guid(config.feed_url), artwork))
+    tree.add(
+        "feed.xml", podcast_feed(view, config.podcast.guid or show_guid(config.feed_url), artwork)
+    )
     tree.add("articles/feed.xml", articles_feed(view))
     _add_episode_files(visible, tree)
     return tree

@@ -97,7 +97,9 @@ def check_output(files: FileSource, config: Config, label: str) -> list[Problem]
     return problems
 
 
-def _check_item(item: etree._Element, files: FileSource, config: Config, feed: str) -> list[Problem]:
+def _check_item(
+    item: etree._Element, files: FileSource, config: Config, feed: str
+) -> list[Problem]:
     title = item.findtext("title") or "(untitled)"
     line = item.sourceline
     where = f"episode {title!r}"
@@ -128,7 +130,9 @@ def _check_item(item: etree._Element, files: FileSource, config: Config, feed: s
         )
     duration = item.findtext(f"{{{ITUNES_NS}}}duration") or ""
     if not duration.isdigit() or int(duration) < 1:
-        problems.append(Problem(f"{where}: itunes:duration {duration!r} is not whole seconds", feed, line))
+        problems.append(
+            Problem(f"{where}: itunes:duration {duration!r} is not whole seconds", feed, line)
+        )
     return problems
 
 
@@ -140,10 +144,18 @@ def _compare_built(tree: OutputTree, out: Path) -> list[Problem]:
     }
     problems = []
     for path in sorted(expected - present):
-        problems.append(Problem("missing from the build; run publisher build", out / path, severity="warning"))
+        problems.append(
+            Problem("missing from the build; run publisher build", out / path, severity="warning")
+        )
     for path in sorted(present - expected):
-        problems.append(Problem("not part of the site any more; run publisher build", out / path, severity="warning"))
+        problems.append(
+            Problem(
+                "not part of the site any more; run publisher build", out / path, severity="warning"
+            )
+        )
     for path in sorted(expected & present):
         if file_sha256(out / path) != describe(tree, path).sha256:
-            problems.append(Problem("out of date; run publisher build", out / path, severity="warning"))
+            problems.append(
+                Problem("out of date; run publisher build", out / path, severity="warning")
+            )
     return problems

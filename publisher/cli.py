@@ -22,6 +22,7 @@ from publisher.build import build as run_build
 from publisher.check import check_project
 from publisher.dates import parse_now
 from publisher.errors import ProblemsFound, PublisherError
+from publisher.serve import Preview
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,8 +43,14 @@ def _now_option(func: F) -> F:
 
 
 def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime:
+    return _parse_optional_now(ctx, param, value) or dt.datetime.now(dt.UTC)
+
+
+def _parse_optional_now(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> dt.datetime | None:
     if value is None:
-        return dt.datetime.now(dt.UTC)
+        return None
     try:
         return parse_now(value)
     except ValueError as err:
@@ -111,7 +118,7 @@ def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) ->
     manifest = run_build(options.site, out, now, include_unreleased=drafts)
     episodes = sum(1 for path in manifest if re.fullmatch(r"episodes/[^/]+/index\.html", path))
     click.echo(f"Built {len(manifest)} files into {out}/ ({episodes} episode(s) in the feed).")
-    click.echo(f"Open {out / 'index.html'} in a browser; the podcast feed is {out / 'feed.xml'}.")
+    click.echo(f"The podcast feed is {out / 'feed.xml'}. To look at the site: publisher serve")
     if drafts:
         click.echo("Drafts and scheduled items are included: do not publish this folder.")
 
@@ -135,6 +142,32 @@ def check(options: Options, now: dt.datetime, out: Path | None) -> None:
     click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
     if errors:
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--drafts", is_flag=True, help="Also show drafts and scheduled items.")
+@click.option(
+    "--now",
+    metavar="ISO8601",
+    callback=_parse_optional_now,
+    help="Preview the site as it will look at this moment (default: the real clock, re-read "
+    "on every rebuild).",
+)
+@click.pass_obj
+@_reports_errors
+def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) -> None:
+    """Preview the site on this computer; rebuilds when you save a file."""
+    clock = (lambda: now) if now else (lambda: dt.datetime.now(dt.UTC))
+    try:
+        preview = Preview(options.site, port, clock, drafts)
+    except OSError as err:
+        raise PublisherError(f"cannot listen on port {port} ({err.strerror}); try --port 8001") from err
+    click.echo(f"Previewing {options.site.resolve()} at {preview.url} (Ctrl+C to stop)", err=True)
+    try:
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,8 +152,6 @@ def _one_of(*choices: str) -> Check:
 
 
 def _guid(value: Any) -> str:
-    import uuid
-
     text = _text(value)
     if text:
         try:
@@ -290,4 +289,6 @@ def _assemble(root: Path, values: dict[str, dict[str, Any]]) -> Config:
     podcast_values.setdefault("description", site.description)
     podcast_values.setdefault("author", site.author)
     podcast = PodcastSettings(category=main, subcategory=sub, **podcast_values)
-    return Config(root=root, site=site, podcast=podcast, publish=PublishSettings(**values["publish"]))
+    return Config(
+        root=root, site=site, podcast=podcast, publish=PublishSettings(**values["publish"])
+    )

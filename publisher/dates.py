@@ -18,7 +18,9 @@ def load_timezone(name: str) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:
-        raise ValueError(f"unknown timezone {name!r} (use an IANA name such as 'Europe/London')") from err
+        raise ValueError(
+            f"unknown timezone {name!r} (use an IANA name such as 'Europe/London')"
+        ) from err
 
 
 def parse_clock(text: str) -> dt.time:
@@ -100,7 +102,9 @@ def iso_date(value: dt.datetime) -> str:
     return value.date().isoformat()
 
 
-def next_release(after: dt.datetime, weekday: str, release_time: dt.time, tz: dt.tzinfo) -> dt.datetime:
+def next_release(
+    after: dt.datetime, weekday: str, release_time: dt.time, tz: dt.tzinfo
+) -> dt.datetime:
     """Return the first release instant on ``weekday`` strictly after ``after``.
 
     >>> utc = load_timezone("UTC")

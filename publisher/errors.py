@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def format_location(path: Path | str | None, line: int | None = None, key: str | None = None) -> str:
+def format_location(
+    path: Path | str | None, line: int | None = None, key: str | None = None
+) -> str:
     """Render ``path:line`` or ``path: key k`` as the prefix of a message.
 
     >>> format_location("site.toml", key="podcast.owner_email")

@@ -49,7 +49,9 @@ def parse_front_matter(text: str, path: Path) -> FrontMatter:
     """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
-        raise ContentError("must start with a front matter block: a line '---', YAML, '---'", path, 1)
+        raise ContentError(
+            "must start with a front matter block: a line '---', YAML, '---'", path, 1
+        )
     end = _closing_fence(lines)
     if end is None:
         raise ContentError("front matter has no closing '---' line", path, 1)
@@ -72,9 +74,11 @@ def _load_yaml(block: str, path: Path) -> tuple[yaml.Node | None, dict[str, Any]
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # An unclosed quote or bracket is reported at the end; its start is more helpful.
+        at_end = "end of stream" in (err.problem or "")
+        mark = (err.context_mark if at_end else None) or err.problem_mark or err.context_mark
         line = mark.line + 2 if mark is not None else 1
-        reason = err.problem or err.context or "syntax error"
+        reason = "; ".join(part for part in (err.context, err.problem) if part) or "syntax error"
         raise ContentError(
             f"front matter is not valid YAML: {reason} (check quotes, colons and indentation)",
             path,

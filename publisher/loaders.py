@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
-from publisher.audio import read_audio
+from publisher.audio import AudioInfo, read_audio
 from publisher.config import Config
 from publisher.errors import ContentError, Problem, ProblemsFound
 from publisher.fields import FieldReader
 from publisher.frontmatter import parse_front_matter, read_text
 from publisher.identity import episode_guid, show_guid
-from publisher.mediatypes import AUDIO_TYPES, IMAGE_TYPES, TRANSCRIPT_TYPES, CHAPTERS_TYPE
+from publisher.mediatypes import AUDIO_TYPES, CHAPTERS_TYPE, IMAGE_TYPES, TRANSCRIPT_TYPES
 from publisher.model import Article, Attachment, Episode, Site
 from publisher.slugs import is_slug, slugify
 
@@ -46,8 +48,16 @@ def load_site(config: Config) -> tuple[Site, list[Problem]]:
     return site, problems
 
 
-def _load_all(config, paths, loader, problems):  # type: ignore[no-untyped-def]
-    items = []
+ItemT = TypeVar("ItemT", Article, Episode)
+
+
+def _load_all(
+    config: Config,
+    paths: list[Path],
+    loader: Callable[[Config, Path], tuple[ItemT | None, list[Problem]]],
+    problems: list[Problem],
+) -> list[ItemT]:
+    items: list[ItemT] = []
     for path in paths:
         try:
             item, found = loader(config, path)
@@ -84,7 +94,9 @@ def _article_files(config: Config, problems: list[Problem]) -> list[Path]:
     for path in _visible_children(config.root / "articles"):
         if path.is_dir() or path.suffix != ".md":
             if path.suffix.lower() not in (".md", ".png", ".jpg", ".jpeg", ".gif", ".svg"):
-                problems.append(Problem("not an article (.md) file; it is ignored", path, severity="warning"))
+                problems.append(
+                    Problem("not an article (.md) file; it is ignored", path, severity="warning")
+                )
             continue
         if _inside(config, path, problems):
             files.append(path)
@@ -181,11 +193,11 @@ def _load_episode(config: Config, folder: Path) -> tuple[Episode | None, list[Pr
     return _unless_errors(episode, fields.problems)
 
 
-def _unless_errors(item, problems):  # type: ignore[no-untyped-def]
+def _unless_errors(item: ItemT, problems: list[Problem]) -> tuple[ItemT | None, list[Problem]]:
     return (None if any(p.is_error for p in problems) else item), problems
 
 
-def _episode_audio(folder: Path, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _episode_audio(folder: Path, problems: list[Problem]) -> AudioInfo | None:
     files = [p for p in _visible_children(folder) if p.suffix.lower() in AUDIO_TYPES]
     if len(files) != 1:
         found = ", ".join(p.name for p in files) or "none"
@@ -203,11 +215,11 @@ def _episode_audio(folder: Path, problems: list[Problem]):  # type: ignore[no-un
 def _attachment(
     folder: Path, stem: str, types: dict[str, str], problems: list[Problem]
 ) -> Attachment | None:
-    found = [folder / f"{stem}{suffix}" for suffix in types if (folder / f"{stem}{suffix}").is_file()]
+    found = [
+        folder / f"{stem}{suffix}" for suffix in types if (folder / f"{stem}{suffix}").is_file()
+    ]
     if len(found) > 1:
-        problems.append(
-            Problem(f"keep only one of {', '.join(p.name for p in found)}", folder)
-        )
+        problems.append(Problem(f"keep only one of {', '.join(p.name for p in found)}", folder))
         return None
     if not found:
         return None
@@ -245,7 +257,9 @@ def _pair(
             continue
         if article.episode_slug not in by_episode:
             problems.append(
-                Problem(f"episode: no episode folder episodes/{article.episode_slug}/", article.source)
+                Problem(
+                    f"episode: no episode folder episodes/{article.episode_slug}/", article.source
+                )
             )
         else:
             pairs[article.slug] = article.episode_slug

@@ -83,26 +83,31 @@ class PageRenderer:
 
     def _home(self) -> Iterator[tuple[str, str]]:
         view = self.view
-        yield "index.html", self.render(
+        yield (
             "index.html",
-            self._link(""),
-            latest_episode=view.episodes[0] if view.episodes else None,
-            episodes=view.episodes[1 : LATEST_EPISODES + 1],
-            articles=view.articles[:LATEST_ARTICLES],
+            self.render(
+                "index.html",
+                self._link(""),
+                latest_episode=view.episodes[0] if view.episodes else None,
+                episodes=view.episodes[1 : LATEST_EPISODES + 1],
+                articles=view.articles[:LATEST_ARTICLES],
+            ),
         )
 
     def _articles(self) -> Iterator[tuple[str, str]]:
         view = self.view
-        yield "articles/index.html", self.render(
-            "articles.html", self._link("articles/"), entries=view.articles
+        yield (
+            "articles/index.html",
+            self.render("articles.html", self._link("articles/"), entries=view.articles),
         )
         for entry in view.articles:
             yield entry.link.path + "index.html", self._item_page("article.html", entry)
 
     def _episodes(self) -> Iterator[tuple[str, str]]:
         view = self.view
-        yield "episodes/index.html", self.render(
-            "episodes.html", self._link("episodes/"), entries=view.episodes
+        yield (
+            "episodes/index.html",
+            self.render("episodes.html", self._link("episodes/"), entries=view.episodes),
         )
         for entry in view.episodes:
             yield entry.link.path + "index.html", self._item_page("episode.html", entry)
@@ -121,15 +126,17 @@ class PageRenderer:
         yield "tags/index.html", self.render("tags.html", self._link("tags/"), tags=index)
         for slug, (name, entries) in index.items():
             path = f"tags/{slug}/"
-            yield path + "index.html", self.render(
-                "tag.html", self._link(path), tag=name, entries=entries
+            yield (
+                path + "index.html",
+                self.render("tag.html", self._link(path), tag=name, entries=entries),
             )
 
     def _extras(self) -> Iterator[tuple[str, str]]:
         yield "404.html", self.render("404.html", self._link("404.html"))
         yield "robots.txt", self.render("robots.txt", self._link("robots.txt"))
-        yield "sitemap.xml", self.render(
-            "sitemap.xml", self._link("sitemap.xml"), urls=self._sitemap_urls()
+        yield (
+            "sitemap.xml",
+            self.render("sitemap.xml", self._link("sitemap.xml"), urls=self._sitemap_urls()),
         )
 
     def _sitemap_urls(self) -> list[tuple[str, str]]:

@@ -88,9 +88,7 @@ def format_duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def article_entry(
-    config: Config, article: Article, text: RenderedText, now: dt.datetime
-) -> Entry:
+def article_entry(config: Config, article: Article, text: RenderedText, now: dt.datetime) -> Entry:
     return Entry(
         kind="article",
         slug=article.slug,
@@ -107,9 +105,7 @@ def article_entry(
     )
 
 
-def episode_entry(
-    config: Config, episode: Episode, text: RenderedText, now: dt.datetime
-) -> Entry:
+def episode_entry(config: Config, episode: Episode, text: RenderedText, now: dt.datetime) -> Entry:
     audio = episode.audio
     assert audio is not None, "the loader refuses episodes without audio"
     folder = f"episodes/{episode.slug}/"
@@ -160,7 +156,8 @@ class SiteView:
             if other.slug != entry.slug or other.kind != entry.kind
         ]
         ranked = sorted(
-            (s for s in scored if s[0] > 0), key=lambda s: (-s[0], -s[1].date.timestamp(), s[1].slug)
+            (s for s in scored if s[0] > 0),
+            key=lambda s: (-s[0], -s[1].date.timestamp(), s[1].slug),
         )
         return [other for _, other in ranked[:limit]]
 
@@ -176,7 +173,9 @@ class SiteView:
         return dict(sorted(found.items()))
 
 
-def build_site_view(site: Site, texts: dict[tuple[str, str], RenderedText], now: dt.datetime) -> SiteView:
+def build_site_view(
+    site: Site, texts: dict[tuple[str, str], RenderedText], now: dt.datetime
+) -> SiteView:
     """Turn the visible model into entries, newest first."""
     config = site.config
     articles = [article_entry(config, a, texts[("article", a.slug)], now) for a in site.articles]

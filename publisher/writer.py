@@ -1,4 +1,4 @@
-"""Write an output tree to disk: only changed files, stale files removed, never outside ``--out``."""
+"""Write an output tree: only changed files, stale files removed, never outside ``--out``."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def guard_output_dir(out: Path, site_root: Path) -> None:
         )
     for source in ("articles", "episodes", "templates"):
         if out_abs.is_relative_to(root_abs / source):
-            raise PublisherError(f"the output folder {out} is inside {source}/; choose another --out")
+            raise PublisherError(
+                f"the output folder {out} is inside {source}/; choose another --out"
+            )
     if out.exists() and not out.is_dir():
         raise PublisherError(f"{out} is a file, not a folder; choose another --out")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
@@ -76,7 +78,9 @@ def write_tree(tree: OutputTree, out: Path, site_root: Path) -> Manifest:
         if _write_if_changed(tree, path, out / path, info):
             written += 1
     removed = _remove_stale(out, set(manifest))
-    log.info("wrote %d file(s), kept %d unchanged, removed %d", written, len(manifest) - written, removed)
+    log.info(
+        "wrote %d file(s), kept %d unchanged, removed %d", written, len(manifest) - written, removed
+    )
     return manifest
 
 

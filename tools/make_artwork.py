@@ -29,7 +29,9 @@ def main() -> None:
     bold = ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), 150)
     regular = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 64)
     draw.text((SIZE // 2, 1130), "Back to Basics", font=bold, fill="white", anchor="mm")
-    draw.text((SIZE // 2, 1260), "the weekly back pain podcast", font=regular, fill="white", anchor="mm")
+    draw.text(
+        (SIZE // 2, 1260), "the weekly back pain podcast", font=regular, fill="white", anchor="mm"
+    )
     image.save("artwork.jpg", "JPEG", quality=82, optimize=True)
 
 

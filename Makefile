@@ -1,0 +1,48 @@
+# Everyday commands. `make build` and `make test` set up everything they need.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+PUBLISHER := $(VENV)/bin/publisher
+STAMP := $(VENV)/.installed
+OUT ?= _site
+
+.PHONY: help install build check test lint format typecheck all system-deps clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -U pip "setuptools>=77"
+	$(PY) -m pip install -q -e ".[test,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install publisher with test and dev tools
+
+build: $(STAMP)  ## Build the sample site into _site/
+	$(PUBLISHER) build --out $(OUT)
+
+check: $(STAMP)  ## Check the sample site's content and its build
+	$(PUBLISHER) check --out $(OUT)
+
+test: $(STAMP)  ## Run the test suite (needs Java for the HTML validator: make system-deps)
+	$(PY) -m pytest
+
+lint: $(STAMP)  ## Ruff lint and format check
+	$(VENV)/bin/ruff check publisher tests tools
+	$(VENV)/bin/ruff format --check publisher tests tools
+
+format: $(STAMP)  ## Reformat the code with ruff
+	$(VENV)/bin/ruff format publisher tests tools
+	$(VENV)/bin/ruff check --fix publisher tests tools
+
+typecheck: $(STAMP)  ## Type-check the package with mypy
+	$(VENV)/bin/mypy
+
+all: lint typecheck test  ## Lint, type-check and test
+
+system-deps:  ## Install the Debian packages the tests need (as root)
+	command -v java >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless)
+
+clean:  ## Remove the build output and caches (keeps .venv)
+	rm -rf $(OUT) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,135 @@
+"""Shared fixtures: a scratch-site factory, built sites, and the installed CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from publisher.build import build, load_project
+from publisher.dates import load_timezone, parse_now
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+AUDIO = DATA / "audio"
+NOW = dt.datetime(2026, 1, 10, 12, 0, tzinfo=load_timezone("Europe/London"))
+
+SITE_TOML = """\
+[site]
+title = "Test Show"
+base_url = "https://example.org"
+description = "A show for tests."
+language = "en-gb"
+timezone = "Europe/London"
+author = "Tess Tester"
+
+[podcast]
+category = "Health & Fitness / Medicine"
+explicit = false
+owner_name = "Tess Tester"
+owner_email = "tess@example.org"
+"""
+
+
+class SiteFactory:
+    """Writes a small site into a temporary folder, one dedented file at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.write("site.toml", SITE_TOML)
+
+    def write(self, path: str, text: str) -> Path:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return target
+
+    def audio(self, slug: str, fixture: str = "tone.mp3", name: str | None = None) -> Path:
+        target = self.root / "episodes" / slug / (name or f"{slug}{Path(fixture).suffix}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(AUDIO / fixture, target)
+        return target
+
+    def episode(self, slug: str, front: str, body: str = "Show notes.\n", **audio: str) -> Path:
+        self.audio(slug, **audio)
+        return self.write(
+            f"episodes/{slug}/episode.md", f"---\n{textwrap.dedent(front).strip()}\n---\n{body}"
+        )
+
+    def article(self, name: str, front: str, body: str = "Article text.\n") -> Path:
+        return self.write(
+            f"articles/{name}.md", f"---\n{textwrap.dedent(front).strip()}\n---\n{body}"
+        )
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., SiteFactory]:
+    """Factory for scratch sites under ``tmp_path``."""
+
+    def factory(name: str = "site") -> SiteFactory:
+        return SiteFactory(tmp_path / name)
+
+    return factory
+
+
+@pytest.fixture
+def small_site(make_site: Callable[..., SiteFactory]) -> SiteFactory:
+    """Two released episodes (MP3 and M4A), one scheduled, one draft, with articles."""
+    site = make_site()
+    site.episode("first", "title: First steps\ndate: 2026-01-04\nnumber: 1\narticle: first-steps")
+    site.episode(
+        "second", "title: Second wind\ndate: 2026-01-08 18:30\nnumber: 2", fixture="tone.m4a"
+    )
+    site.episode("future", "title: FUTUREMARKER episode\ndate: 2026-02-01\nnumber: 3")
+    site.episode("hidden", "title: DRAFTMARKER episode\ndate: 2026-01-01\ndraft: true")
+    site.article(
+        "2026-01-04-first-steps",
+        "title: First steps, the article\ndate: 2026-01-04\ntags: [walking, basics]",
+    )
+    site.article("2026-01-06-more", "title: More on walking\ndate: 2026-01-06\ntags: [walking]")
+    site.article(
+        "2026-02-01-later",
+        "title: FUTUREMARKER article\ndate: 2026-02-01\ntags: [FUTURETAG]\nepisode: future",
+    )
+    return site
+
+
+def build_site(root: Path, out: Path, now: dt.datetime = NOW, drafts: bool = False) -> Path:
+    build(root, out, now, include_unreleased=drafts)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own sample site, built once with a fixed clock."""
+    out = tmp_path_factory.mktemp("sample") / "_site"
+    return build_site(REPO, out, parse_now("2026-11-27T12:00"))
+
+
+@pytest.fixture(scope="session")
+def sample_project():  # type: ignore[no-untyped-def]
+    return load_project(REPO)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script, as an editor would."""
+    script = Path(sys.executable).parent / "publisher"
+    return subprocess.run(
+        [str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by relative path (the build marker excluded)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".publisher-output"
+    }

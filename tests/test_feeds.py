@@ -1,0 +1,138 @@
+"""The feeds as podcast apps read them: feedparser, gPodder's podcastparser and lxml."""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import uuid
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+from mutagen import File as MutagenFile
+
+from tests.conftest import SiteFactory, build_site
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": "http://www.w3.org/2005/Atom"}
+
+
+def parse_with_gpodder(xml: bytes) -> dict:  # type: ignore[type-arg]
+    # podcastparser only knows the podcast namespace under its GitHub URL.
+    podcastparser.Namespace.NAMESPACES.setdefault(PODCAST, "podcast")
+    return podcastparser.parse("https://example.org/feed.xml", io.BytesIO(xml))  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def built(small_site: SiteFactory, tmp_path: Path) -> Path:
+    return build_site(small_site.root, tmp_path / "out")
+
+
+def test_feedparser_reads_exactly_the_released_episodes(built: Path) -> None:
+    feed = feedparser.parse((built / "feed.xml").read_bytes())
+    assert feed.bozo == 0
+    assert feed.version == "rss20"
+    assert [e.title for e in feed.entries] == ["Second wind", "First steps"]
+    assert feed.feed.title == "Test Show"
+    assert feed.feed.language == "en-gb"
+
+
+def test_podcastparser_sees_enclosures_that_match_the_files(built: Path) -> None:
+    parsed = parse_with_gpodder((built / "feed.xml").read_bytes())
+    episodes = parsed["episodes"]
+    assert [e["title"] for e in episodes] == ["Second wind", "First steps"]
+    for episode, suffix, mime in zip(
+        episodes, (".m4a", ".mp3"), ("audio/x-m4a", "audio/mpeg"), strict=True
+    ):
+        [enclosure] = episode["enclosures"]
+        assert enclosure["url"].startswith("https://example.org/episodes/")
+        assert enclosure["url"].endswith(suffix)
+        assert enclosure["mime_type"] == mime
+        local = built / enclosure["url"].removeprefix("https://example.org/")
+        assert enclosure["file_size"] == local.stat().st_size > 0
+        real_length = MutagenFile(local).info.length
+        assert abs(episode["total_time"] - real_length) <= 1
+    assert parsed["type"] == "episodic"
+    assert parsed["import_prohibited"] is True  # podcast:locked yes
+
+
+def test_guids_are_unique_and_stable_across_a_title_change(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    before = parse_with_gpodder(
+        build_site(small_site.root, tmp_path / "a").joinpath("feed.xml").read_bytes()
+    )
+    small_site.write(
+        "episodes/first/episode.md",
+        "---\ntitle: First steps, renamed\ndate: 2026-01-04\nnumber: 1\n---\nNew notes.\n",
+    )
+    after = parse_with_gpodder(
+        build_site(small_site.root, tmp_path / "b").joinpath("feed.xml").read_bytes()
+    )
+    guids_before = [e["guid"] for e in before["episodes"]]
+    assert len(set(guids_before)) == 2
+    assert [e["guid"] for e in after["episodes"]] == guids_before
+    assert after["episodes"][1]["title"] == "First steps, renamed"
+
+
+def test_channel_tags(built: Path) -> None:
+    root = etree.parse(str(built / "feed.xml")).getroot()
+    channel = root.find("channel")
+    assert channel is not None
+    self_link = channel.find("atom:link[@rel='self']", NS)
+    assert self_link is not None and self_link.get("href") == "https://example.org/feed.xml"
+    assert self_link.get("type") == "application/rss+xml"
+    assert channel.findtext("link") == "https://example.org/"
+    assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
+    category = channel.find("itunes:category", NS)
+    assert category is not None and category.get("text") == "Health & Fitness"
+    assert category[0].get("text") == "Medicine"
+    assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "tess@example.org"
+    expected_guid = uuid.uuid5(
+        uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "example.org/feed.xml"
+    )
+    assert channel.findtext("podcast:guid", namespaces=NS) == str(expected_guid)
+    locked = channel.find("podcast:locked", NS)
+    assert locked is not None and locked.text == "yes" and locked.get("owner") == "tess@example.org"
+    # lastBuildDate is the newest episode's date, never the clock.
+    newest = channel.find("item").findtext("pubDate")  # type: ignore[union-attr]
+    assert channel.findtext("lastBuildDate") == newest
+
+
+def test_item_tags(built: Path) -> None:
+    root = etree.parse(str(built / "feed.xml")).getroot()
+    second, first = root.findall("channel/item")
+    assert second.findtext("pubDate") == "Thu, 08 Jan 2026 18:30:00 +0000"
+    assert first.findtext("pubDate") == "Sun, 04 Jan 2026 06:00:00 +0000"
+    assert email.utils.parsedate_to_datetime(first.findtext("pubDate") or "").hour == 6
+    guid = first.find("guid")
+    assert guid is not None and guid.get("isPermaLink") == "false"
+    assert first.findtext("itunes:duration", namespaces=NS) == "1"
+    assert second.findtext("itunes:duration", namespaces=NS) == "2"
+    assert first.findtext("itunes:episode", namespaces=NS) == "1"
+    assert first.findtext("podcast:episode", namespaces=NS) == "1"
+    assert first.findtext("itunes:episodeType", namespaces=NS) == "full"
+    assert "<p>Show notes.</p>" in (
+        first.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or ""
+    )
+
+
+def test_article_feed_is_atom_with_released_articles(built: Path) -> None:
+    feed = feedparser.parse((built / "articles" / "feed.xml").read_bytes())
+    assert feed.bozo == 0
+    assert feed.version == "atom10"
+    assert [e.title for e in feed.entries] == ["More on walking", "First steps, the article"]
+    assert feed.entries[0].link == "https://example.org/articles/more/"
+    assert feed.feed.updated == "2026-01-06T06:00:00+00:00"
+
+
+def test_an_empty_show_still_has_a_valid_feed(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = make_site()
+    feed = feedparser.parse(
+        build_site(site.root, tmp_path / "out").joinpath("feed.xml").read_bytes()
+    )
+    assert feed.bozo == 0
+    assert feed.entries == []

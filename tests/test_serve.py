@@ -1,0 +1,79 @@
+"""``publisher serve`` previews the site over HTTP and rebuilds after an edit."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SiteFactory
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+@pytest.fixture
+def preview(small_site: SiteFactory) -> Iterator[tuple[str, SiteFactory]]:
+    script = Path(sys.executable).parent / "publisher"
+    process = subprocess.Popen(
+        [str(script), "--site", str(small_site.root), "serve", "--port", "0", "--now", "2026-01-10"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        url = ""
+        for line in process.stderr:
+            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                url = match.group(1)
+                break
+        assert url, "serve did not print its address"
+        # Keep reading its log so a chatty server never blocks on a full pipe.
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        yield url, small_site
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def test_serve_rebuilds_after_an_edit(preview: tuple[str, SiteFactory]) -> None:
+    url, site = preview
+    status, page = fetch(url + "articles/more/")
+    assert status == 200 and "Article text." in page
+    site.article("2026-01-06-more", "title: More on walking\ndate: 2026-01-06", "Freshly edited.\n")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if "Freshly edited." in fetch(url + "articles/more/")[1]:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the preview did not rebuild within 15 s")
+
+
+def test_serve_answers_404_with_the_site_page(preview: tuple[str, SiteFactory]) -> None:
+    url, _ = preview
+    status, page = fetch(url + "no-such-page/")
+    assert status == 404
+    assert "Page not found" in page
+
+
+def test_serve_hides_scheduled_items_without_drafts(preview: tuple[str, SiteFactory]) -> None:
+    url, _ = preview
+    assert fetch(url + "episodes/future/")[0] == 404
+    assert "FUTUREMARKER" not in fetch(url + "feed.xml")[1]
