@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 PUBLISHER := $(VENV)/bin/publisher
 STAMP := $(VENV)/.installed
 OUT ?= _site
+PORT ?= 8000
 
-.PHONY: help install build check test lint format typecheck all system-deps clean
+
+.PHONY: help install build serve check test lint format typecheck all system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,6 +24,9 @@ install: $(STAMP)  ## Create .venv and install publisher with test and dev tools
 build: $(STAMP)  ## Build the sample site into _site/
 	$(PUBLISHER) build --out $(OUT)
 
+serve: $(STAMP)  ## Preview the sample site at http://127.0.0.1:8000/ (rebuilds on save)
+	$(PUBLISHER) serve --port $(PORT)
+
 check: $(STAMP)  ## Check the sample site's content and its build
 	$(PUBLISHER) check --out $(OUT)
 
@@ -36,7 +41,10 @@ format: $(STAMP)  ## Reformat the code with ruff
 	$(VENV)/bin/ruff format publisher tests tools
 	$(VENV)/bin/ruff check --fix publisher tests tools
 
-typecheck: $(STAMP)  ## Type-check the package with mypy
+typeserve: $(STAMP)  ## Preview the sample site at http://127.0.0.1:8000/ (rebuilds on save)
+	$(PUBLISHER) serve --port $(PORT)
+
+check: $(STAMP)  ## Type-check the package with mypy
 	$(VENV)/bin/mypy
 
 all: lint typecheck test  ## Lint, type-check and test
