@@ -162,7 +162,9 @@ def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) ->
     try:
         preview = Preview(options.site, port, clock, drafts)
     except OSError as err:
-        raise PublisherError(f"cannot listen on port {port} ({err.strerror}); try --port 8001") from err
+        raise PublisherError(
+            f"cannot listen on port {port} ({err.strerror}); try --port 8001"
+        ) from err
     click.echo(f"Previewing {options.site.resolve()} at {preview.url} (Ctrl+C to stop)", err=True)
     try:
         preview.serve_forever()

@@ -29,7 +29,16 @@ def fetch(url: str) -> tuple[int, str]:
 def preview(small_site: SiteFactory) -> Iterator[tuple[str, SiteFactory]]:
     script = Path(sys.executable).parent / "publisher"
     process = subprocess.Popen(
-        [str(script), "--site", str(small_site.root), "serve", "--port", "0", "--now", "2026-01-10"],
+        [
+            str(script),
+            "--site",
+            str(small_site.root),
+            "serve",
+            "--port",
+            "0",
+            "--now",
+            "2026-01-10",
+        ],
         stderr=subprocess.PIPE,
         text=True,
     )
