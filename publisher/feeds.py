@@ -11,6 +11,7 @@ import re
 from feedgen.feed import FeedGenerator
 
 from publisher.config import Config
+from publisher.markup import absolutize_links
 from publisher.podcast_ns import PodcastIndexEntryExtension, PodcastIndexExtension
 from publisher.views import Entry, Link, SiteView, make_link
 
@@ -85,7 +86,7 @@ def _podcast_item(fg: FeedGenerator, entry: Entry) -> None:
     fe.pubDate(entry.date)
     fe.enclosure(audio.link.abs_url, str(audio.size), audio.mime_type)
     fe.description(_xml_text(entry.summary or entry.title))
-    fe.content(_cdata_html(str(entry.html)), type="CDATA")
+    fe.content(_cdata_html(absolutize_links(entry.html, entry.link.abs_url)), type="CDATA")
     itunes = fe.podcast
     itunes.itunes_title(_xml_text(entry.title))
     itunes.itunes_duration(str(audio.seconds))
@@ -127,7 +128,7 @@ def articles_feed(view: SiteView) -> bytes:
         fe.published(entry.date)
         fe.updated(entry.last_modified)
         fe.summary(_xml_text(entry.summary or entry.title))
-        fe.content(_xml_text(str(entry.html)), type="html")
+        fe.content(_xml_text(absolutize_links(entry.html, entry.link.abs_url)), type="html")
         for name, _ in entry.tags:
             fe.category(term=_xml_text(name))
     return bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ import yaml
 from publisher.errors import ContentError
 
 FENCE = "---"
+# Characters XML 1.0 forbids (tab and newline are fine).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,17 @@ def read_text(path: Path) -> str:
         raise ContentError(
             f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8", path, line
         ) from err
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    control = CONTROL_RE.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        raise ContentError(
+            f"contains an invisible control character (U+{ord(control.group()):04X}) that feeds "
+            "cannot carry; delete it (it often comes from copying out of a PDF or word processor)",
+            path,
+            line,
+        )
+    return text
 
 
 def parse_front_matter(text: str, path: Path) -> FrontMatter:

@@ -93,12 +93,14 @@ def _article_files(config: Config, problems: list[Problem]) -> list[Path]:
     files = []
     for path in _visible_children(config.root / "articles"):
         if path.is_dir() or path.suffix != ".md":
-            if path.suffix.lower() not in (".md", ".png", ".jpg", ".jpeg", ".gif", ".svg"):
-                problems.append(
-                    Problem("not an article (.md) file; it is ignored", path, severity="warning")
+            problems.append(
+                Problem(
+                    "only .md files are read from articles/; this one is not published",
+                    path,
+                    severity="warning",
                 )
-            continue
-        if _inside(config, path, problems):
+            )
+        elif _inside(config, path, problems):
             files.append(path)
     return files
 

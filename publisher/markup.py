@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 import markdown
 
 EXTENSIONS = ["extra", "toc", "smarty", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False, "toc_depth": "2-3"}}
 SUMMARY_LIMIT = 300
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,22 @@ def shorten(text: str, limit: int = SUMMARY_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def absolutize_links(fragment: str, page_url: str) -> str:
+    """Make relative ``href``/``src`` values absolute, for feeds read outside the site.
+
+    >>> absolutize_links('<a href="/a/">x</a> <img src="b.png"> <a href="#f">1</a>', "https://x.org/s/")
+    '<a href="https://x.org/a/">x</a> <img src="https://x.org/s/b.png"> <a href="#f">1</a>'
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if not value or value.startswith("#") or urlsplit(value).scheme:
+            return match.group(0)
+        return f"{match.group(1)}{urljoin(page_url, value)}{match.group(3)}"
+
+    return _URL_ATTRIBUTE.sub(fix, fragment)
 
 
 def escape(text: str) -> str:

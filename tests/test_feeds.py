@@ -136,3 +136,16 @@ def test_an_empty_show_still_has_a_valid_feed(make_site, tmp_path: Path) -> None
     )
     assert feed.bozo == 0
     assert feed.entries == []
+
+
+def test_links_in_show_notes_are_absolute_in_the_feeds(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = make_site()
+    site.episode("ep", "title: T\ndate: 2026-01-04", body="See [the article](/articles/a/).\n")
+    site.article("2026-01-04-a", "title: A\ndate: 2026-01-04", body="![diagram](spine.png)\n")
+    out = build_site(site.root, tmp_path / "out")
+    notes = feedparser.parse((out / "feed.xml").read_bytes()).entries[0].content[0].value
+    assert 'href="https://example.org/articles/a/"' in notes
+    article = feedparser.parse((out / "articles" / "feed.xml").read_bytes()).entries[0]
+    assert 'src="https://example.org/articles/a/spine.png"' in article.content[0].value
+    # The page itself keeps the link as the editor wrote it.
+    assert 'href="/articles/a/"' in (out / "episodes" / "ep" / "index.html").read_text()
