@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from publisher.audio import AudioInfo, read_audio
 from publisher.config import Config
@@ -122,6 +122,20 @@ def _reader(config: Config, path: Path) -> FieldReader:
     return FieldReader(matter, path, config.site.tz, config.site.release_time)
 
 
+def _item_fields(fields: FieldReader) -> dict[str, Any]:
+    """The front matter that articles and episodes share."""
+    return {
+        "title": fields.text("title", required=True),
+        "date": fields.date("date", required=True),
+        "source": fields.path,
+        "body": fields.matter.body,
+        "body_line": fields.matter.body_line,
+        "summary": fields.text("summary"),
+        "draft": bool(fields.flag("draft")),
+        "tags": fields.tags(),
+    }
+
+
 def _load_article(config: Config, path: Path) -> tuple[Article | None, list[Problem]]:
     match = ARTICLE_NAME_RE.match(path.name)
     if match is None:
@@ -142,14 +156,7 @@ def _load_article(config: Config, path: Path) -> tuple[Article | None, list[Prob
         )
     article = Article(
         slug=fields.slug("slug", default_slug),
-        title=fields.text("title", required=True),
-        date=fields.date("date", required=True),  # type: ignore[arg-type]
-        source=path,
-        body=fields.matter.body,
-        body_line=fields.matter.body_line,
-        summary=fields.text("summary"),
-        draft=bool(fields.flag("draft")),
-        tags=fields.tags(),
+        **_item_fields(fields),
         author=fields.text("author") or config.site.author,
         episode_slug=fields.slug("episode") or None,
         updated=fields.date("updated"),
@@ -172,13 +179,7 @@ def _load_episode(config: Config, folder: Path) -> tuple[Episode | None, list[Pr
     show = config.podcast.guid or show_guid(config.feed_url)
     episode = Episode(
         slug=folder.name,
-        title=fields.text("title", required=True),
-        date=fields.date("date", required=True),  # type: ignore[arg-type]
-        source=path,
-        body=fields.matter.body,
-        body_line=fields.matter.body_line,
-        summary=fields.text("summary"),
-        draft=bool(fields.flag("draft")),
+        **_item_fields(fields),
         audio=audio,
         guid=fields.text("guid") or episode_guid(show, folder.name),
         number=fields.count("number"),
@@ -186,7 +187,6 @@ def _load_episode(config: Config, folder: Path) -> tuple[Episode | None, list[Pr
         episode_type=fields.choice("type", EPISODE_TYPES),
         explicit=fields.flag("explicit"),
         article_slug=fields.slug("article") or None,
-        tags=fields.tags(),
         transcript=_attachment(folder, "transcript", TRANSCRIPT_TYPES, fields.problems),
         chapters=_chapters(folder),
         cover=_attachment(folder, "cover", IMAGE_TYPES, fields.problems),

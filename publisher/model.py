@@ -35,6 +35,7 @@ class Item:
     body_line: int = 1
     summary: str = ""
     draft: bool = False
+    tags: tuple[str, ...] = ()
 
     def is_released(self, now: dt.datetime) -> bool:
         """Released means not a draft and dated at or before ``now``."""
@@ -47,7 +48,6 @@ class Item:
 
 @dataclass(frozen=True)
 class Article(Item):
-    tags: tuple[str, ...] = ()
     author: str = ""
     episode_slug: str | None = None
     updated: dt.datetime | None = None
@@ -62,7 +62,6 @@ class Episode(Item):
     episode_type: str = "full"
     explicit: bool | None = None
     article_slug: str | None = None
-    tags: tuple[str, ...] = ()
     transcript: Attachment | None = None
     chapters: Attachment | None = None
     cover: Attachment | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -88,18 +89,26 @@ def format_duration(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def _item_entry_fields(
+    config: Config, item: Article | Episode, kind: str, text: RenderedText, now: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "slug": item.slug,
+        "title": item.title,
+        "date": item.date.astimezone(config.site.tz),
+        "link": make_link(config, f"{kind}s/{item.slug}/"),
+        "html": Markup(text.html),
+        "toc": Markup(text.toc_html),
+        "summary": item.summary or shorten(text.first_paragraph),
+        "tags": tuple((tag, slugify(tag)) for tag in item.tags),
+        "released": item.is_released(now),
+    }
+
+
 def article_entry(config: Config, article: Article, text: RenderedText, now: dt.datetime) -> Entry:
     return Entry(
-        kind="article",
-        slug=article.slug,
-        title=article.title,
-        date=article.date.astimezone(config.site.tz),
-        link=make_link(config, f"articles/{article.slug}/"),
-        html=Markup(text.html),
-        toc=Markup(text.toc_html),
-        summary=article.summary or shorten(text.first_paragraph),
-        tags=tuple((tag, slugify(tag)) for tag in article.tags),
-        released=article.is_released(now),
+        **_item_entry_fields(config, article, "article", text, now),
         companion_slug=article.episode_slug,
         updated=article.updated.astimezone(config.site.tz) if article.updated else None,
     )
@@ -110,16 +119,7 @@ def episode_entry(config: Config, episode: Episode, text: RenderedText, now: dt.
     assert audio is not None, "the loader refuses episodes without audio"
     folder = f"episodes/{episode.slug}/"
     return Entry(
-        kind="episode",
-        slug=episode.slug,
-        title=episode.title,
-        date=episode.date.astimezone(config.site.tz),
-        link=make_link(config, folder),
-        html=Markup(text.html),
-        toc=Markup(text.toc_html),
-        summary=episode.summary or shorten(text.first_paragraph),
-        tags=tuple((tag, slugify(tag)) for tag in episode.tags),
-        released=episode.is_released(now),
+        **_item_entry_fields(config, episode, "episode", text, now),
         companion_slug=episode.article_slug,
         audio=AudioView(
             make_link(config, folder + audio.filename),
