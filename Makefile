@@ -23,6 +23,7 @@ install: $(STAMP)  ## Create .venv and install publisher with test and dev tools
 
 build: $(STAMP)  ## Build the sample site into _site/
 	$(PUBLISHER) build --out $(OUT)
+	@echo "Preview it with: make serve"
 
 serve: $(STAMP)  ## Preview the sample site at http://127.0.0.1:8000/ (rebuilds on save)
 	$(PUBLISHER) serve --port $(PORT)
