@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from publisher.build import load_project, render_site
+from publisher.build import Project, load_project, render_site
 from publisher.config import Config
 from publisher.errors import Problem, ProblemsFound, PublisherError
 from publisher.mediatypes import AUDIO_TYPES
@@ -67,12 +67,16 @@ def check_project(root: Path, now: dt.datetime, out: Path | None = None) -> list
         return err.problems
     except PublisherError as err:
         return [err.problem]
-    problems = list(project.warnings)
-    problems += check_output(TreeSource(tree), project.config, "(build)")
+    problems = check_rendered(project, tree)
     if out is not None and out.is_dir():
         problems += check_output(DirSource(out), project.config, str(out))
         problems += _compare_built(tree, out)
     return problems
+
+
+def check_rendered(project: Project, tree: OutputTree) -> list[Problem]:
+    """Warnings from loading plus the rules over the rendered, not yet written, output."""
+    return [*project.warnings, *check_output(TreeSource(tree), project.config, "(build)")]
 
 
 def check_output(files: FileSource, config: Config, label: str) -> list[Problem]:

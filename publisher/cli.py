@@ -9,7 +9,9 @@ import datetime as dt
 import logging
 import re
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -22,7 +24,9 @@ from publisher.build import build as run_build
 from publisher.check import check_project
 from publisher.dates import parse_now
 from publisher.errors import ProblemsFound, PublisherError
+from publisher.publish import prepare_publish, run_publish
 from publisher.serve import Preview
+from publisher.sync import Upload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,6 +174,103 @@ def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) ->
         preview.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
+
+
+@cli.command()
+@click.option(
+    "--target",
+    metavar="URL",
+    help="s3://bucket/prefix, a folder, or file:///path (default: [publish] target in "
+    "site.toml, else the folder _publish).",
+)
+@_now_option
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be uploaded and deleted; change nothing."
+)
+@click.option(
+    "--prune", is_flag=True, help="Delete published files that are no longer part of the site."
+)
+@click.option(
+    "--force", is_flag=True, help="Allow --prune to delete more than [publish] max_deletes."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to build before uploading (default: _site inside the site directory).",
+)
+@click.pass_obj
+@_reports_errors
+def publish(
+    options: Options,
+    target: str | None,
+    now: dt.datetime,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    out: Path | None,
+) -> None:
+    """Build, check, then upload what changed to object storage or a folder.
+
+    Credentials come the standard AWS way (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    AWS_PROFILE); AWS_ENDPOINT_URL or [publish] endpoint_url points at R2, B2 or MinIO.
+    """
+    started = time.monotonic()
+    prepared = prepare_publish(options.site, now, target, out, prune, force)
+    plan = prepared.plan
+    click.echo(
+        f"Publishing to {prepared.target.description}: {len(plan.uploads)} to upload "
+        f"({_size(plan.upload_bytes)}), {plan.unchanged} unchanged, {len(plan.deletes)} to delete.",
+        err=True,
+    )
+    if dry_run:
+        for upload in plan.uploads:
+            click.echo(f"upload  {upload.path}  ({upload.reason}, {_size(upload.size)})")
+        for path in plan.deletes:
+            click.echo(f"delete  {path}")
+        click.echo("Dry run: nothing was changed.", err=True)
+        return
+    with _upload_progress(plan.upload_bytes) as advance:
+        run_publish(prepared, advance)
+    click.echo(
+        f"Done: uploaded {len(plan.uploads)} file(s) ({_size(plan.upload_bytes)}), skipped "
+        f"{plan.unchanged} unchanged, deleted {len(plan.deletes)}, in "
+        f"{time.monotonic() - started:.1f} s.",
+        err=True,
+    )
+
+
+@contextmanager
+def _upload_progress(total: int) -> Iterator[Callable[[Upload], None]]:
+    """A files-and-bytes progress bar on a terminal; silent otherwise."""
+    if not sys.stderr.isatty() or total == 0:
+        yield lambda upload: None
+        return
+    files = 0
+    with click.progressbar(length=total, label="Uploading", file=sys.stderr) as bar:
+
+        def advance(upload: Upload) -> None:
+            nonlocal files
+            files += 1
+            bar.label = f"Uploading ({files} files)"
+            bar.update(upload.size)
+
+        yield advance
+
+
+def _size(count: int) -> str:
+    """Human-readable byte count.
+
+    >>> _size(512), _size(2_500_000)
+    ('512 B', '2.4 MB')
+    """
+    if count < 1024:
+        return f"{count} B"
+    for unit in ("KB", "MB", "GB"):
+        count_f = count / 1024
+        if count_f < 1024 or unit == "GB":
+            return f"{count_f:.1f} {unit}"
+        count = int(count_f)
+    raise AssertionError("unreachable")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from publisher.dates import WEEKDAYS, load_timezone, parse_clock
 from publisher.errors import ConfigError, Problem, ProblemsFound
+from publisher.headers import CACHE_KINDS
 
 CONFIG_NAME = "site.toml"
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -60,7 +61,16 @@ class PodcastSettings:
 
 @dataclass(frozen=True)
 class PublishSettings:
+    """Where and how ``publish`` uploads. Credentials never live here: use the AWS variables."""
+
     target: str = ""
+    endpoint_url: str = ""
+    region: str = ""
+    profile: str = ""
+    concurrency: int = 4
+    max_deletes: int = 256
+    multipart_threshold_mb: int = 8
+    cache_control: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,33 @@ def _relative_path(value: Any) -> Path:
     return path
 
 
+def _int_between(low: int, high: int) -> Check:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _endpoint(value: Any) -> str:
+    url = _text(value)
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(
+            f"{url!r} is not an http(s) URL such as 'https://<account>.r2.cloudflarestorage.com'"
+        )
+    return url
+
+
+def _cache_control(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table with keys among: {', '.join(CACHE_KINDS)}")
+    unknown = sorted(set(value) - set(CACHE_KINDS))
+    if unknown:
+        raise ValueError(f"unknown kind {unknown[0]!r}; use: {', '.join(CACHE_KINDS)}")
+    return {kind: _required_text(text) for kind, text in sorted(value.items())}
+
+
 SCHEMA: dict[str, dict[str, tuple[Check, bool]]] = {
     "site": {
         "title": (_required_text, True),
@@ -195,6 +232,13 @@ SCHEMA: dict[str, dict[str, tuple[Check, bool]]] = {
     },
     "publish": {
         "target": (_text, False),
+        "endpoint_url": (_endpoint, False),
+        "region": (_text, False),
+        "profile": (_text, False),
+        "concurrency": (_int_between(1, 64), False),
+        "max_deletes": (_int_between(0, 1_000_000), False),
+        "multipart_threshold_mb": (_int_between(5, 5120), False),
+        "cache_control": (_cache_control, False),
     },
 }
 

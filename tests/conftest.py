@@ -7,13 +7,18 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 from publisher.build import build, load_project
 from publisher.dates import load_timezone, parse_now
+from tests.s3server import ProxyState, start_moto, start_proxy
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -127,9 +132,71 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` by relative path (the build marker excluded)."""
+    """Every file under ``root`` by relative path (our dot-files, marker and manifest, excluded)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".publisher-output"
+        if p.is_file() and not p.name.startswith(".")
     }
+
+
+SECRET = "SECRET-MARKER-do-not-print-7f3a"
+
+
+@dataclass
+class S3Env:
+    """A fresh bucket on the moto server, the proxy's request log, and a direct client."""
+
+    bucket: str
+    client: Any
+    proxy: ProxyState
+    endpoint: str
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    process, url = start_moto()
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def s3_proxy(s3_server: str) -> Iterator[tuple[ProxyState, str]]:
+    server, state, url = start_proxy(s3_server)
+    yield state, url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def s3(
+    s3_server: str,
+    s3_proxy: tuple[ProxyState, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> S3Env:
+    """Point boto3 at the proxy in front of moto, with test credentials and an empty bucket."""
+    state, proxy_url = s3_proxy
+    state.reset()
+    for name, value in {
+        "AWS_ENDPOINT_URL": proxy_url,
+        "AWS_ACCESS_KEY_ID": "testing-key-id",
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id="testing-key-id",
+        aws_secret_access_key=SECRET,
+        region_name="us-east-1",
+    )
+    bucket = f"test-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    return S3Env(bucket, client, state, s3_server)

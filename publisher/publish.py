@@ -1,0 +1,179 @@
+"""Publish: build, check, then upload only what changed, in an order that never breaks the feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher.build import load_project, render_site
+from publisher.check import check_rendered
+from publisher.config import Config
+from publisher.errors import ProblemsFound, StorageError
+from publisher.headers import headers_for
+from publisher.storage import Target, open_target
+from publisher.sync import PHASES, FileState, Plan, Upload, plan_sync
+from publisher.writer import Manifest, write_tree
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TARGET = "_publish"
+SHOWN_FAILURES = 5
+
+OnUpload = Callable[[Upload], None]
+
+
+@dataclass(frozen=True)
+class PreparedPublish:
+    """A built and checked site, the target, and the plan to bring the target up to date."""
+
+    config: Config
+    out: Path
+    target: Target
+    local: dict[str, FileState]
+    remote: dict[str, FileState]
+    plan: Plan
+    verified: int = 0
+    """How many files the manifest did not cover and were inspected one by one."""
+
+
+def prepare_publish(
+    root: Path,
+    now: dt.datetime,
+    target_url: str | None = None,
+    out: Path | None = None,
+    prune: bool = False,
+    force: bool = False,
+) -> PreparedPublish:
+    """Build and check the site, then plan the upload. Nothing is uploaded yet.
+
+    ``target_url`` defaults to ``[publish] target`` (relative to the site), then ``_publish/``.
+    """
+    project = load_project(root)
+    tree = render_site(project.site, now)
+    problems = check_rendered(project, tree)
+    if any(p.is_error for p in problems):
+        raise ProblemsFound(problems)
+    for problem in problems:
+        log.warning("%s", problem)
+    config = project.config
+    out = out or root / "_site"
+    local = _local_states(write_tree(tree, out, root), config)
+    url = target_url or config.publish.target or DEFAULT_TARGET
+    target = open_target(url, config.publish, Path.cwd() if target_url else root)
+    remote, verified = _remote_states(target, local)
+    plan = plan_sync(local, remote, prune)
+    limit = config.publish.max_deletes
+    if len(plan.deletes) > limit and not force:
+        raise StorageError(
+            f"--prune would delete {len(plan.deletes)} objects, more than the limit of {limit} "
+            "([publish] max_deletes); check the target is right, then run again with --force",
+            target.description,
+        )
+    return PreparedPublish(config, out, target, local, remote, plan, verified)
+
+
+def _local_states(manifest: Manifest, config: Config) -> dict[str, FileState]:
+    overrides = config.publish.cache_control
+    states = {}
+    for path, info in manifest.items():
+        headers = headers_for(path, overrides)
+        states[path] = FileState(
+            info.size, info.sha256, headers.content_type, headers.cache_control
+        )
+    return states
+
+
+def _remote_states(target: Target, local: dict[str, FileState]) -> tuple[dict[str, FileState], int]:
+    """The target's inventory; files it cannot vouch for but whose size matches are inspected."""
+    remote = target.inventory()
+    unknown = [
+        path
+        for path, state in remote.items()
+        if state.sha256 is None and path in local and local[path].size == state.size
+    ]
+    if unknown:
+        log.info("verifying %d file(s) the manifest does not cover", len(unknown))
+        remote.update(target.inspect(unknown))
+    return remote, len(unknown)
+
+
+def run_publish(prepared: PreparedPublish, on_upload: OnUpload | None = None) -> None:
+    """Upload phase by phase (media, pages, feeds), then prune, then record the manifest.
+
+    When any upload of a phase fails after retries, later phases never start, so the live feed
+    never names audio that is not fully uploaded.
+    """
+    plan, target = prepared.plan, prepared.target
+    published = dict(prepared.remote)
+    try:
+        for phase in PHASES:
+            uploads = plan.phase(phase)
+            workers = 1 if phase == "feeds" else prepared.config.publish.concurrency
+            failures = _upload_all(prepared, uploads, workers, published, on_upload)
+            if failures:
+                raise StorageError(_failure_message(failures, phase), target.description)
+        if plan.deletes:
+            target.delete(list(plan.deletes))
+            for path in plan.deletes:
+                published.pop(path, None)
+    finally:
+        if published != prepared.remote or prepared.verified:
+            _record_manifest(target, published)
+
+
+def _upload_all(
+    prepared: PreparedPublish,
+    uploads: list[Upload],
+    workers: int,
+    published: dict[str, FileState],
+    on_upload: OnUpload | None,
+) -> list[tuple[Upload, Exception]]:
+    failures: list[tuple[Upload, Exception]] = []
+    if not uploads:
+        return failures
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="upload") as pool:
+        futures: dict[Future[None], Upload] = {
+            pool.submit(_upload_one, prepared, upload): upload for upload in uploads
+        }
+        for future in as_completed(futures):
+            upload = futures[future]
+            error = future.exception()
+            if error is not None:
+                if not isinstance(error, StorageError):
+                    raise error
+                failures.append((upload, error))
+                continue
+            published[upload.path] = prepared.local[upload.path]
+            if on_upload is not None:
+                on_upload(upload)
+    return sorted(failures, key=lambda pair: pair[0].path)
+
+
+def _upload_one(prepared: PreparedPublish, upload: Upload) -> None:
+    state = prepared.local[upload.path]
+    headers = headers_for(upload.path, prepared.config.publish.cache_control)
+    assert state.sha256 is not None
+    prepared.target.upload(upload.path, prepared.out / upload.path, headers, state.sha256)
+
+
+def _failure_message(failures: list[tuple[Upload, Exception]], phase: str) -> str:
+    later = PHASES[PHASES.index(phase) + 1 :]
+    held_back = f"; the {' and '.join(later)} were not uploaded" if later else ""
+    lines = [f"  {error}" for _, error in failures[:SHOWN_FAILURES]]
+    if len(failures) > SHOWN_FAILURES:
+        lines.append(f"  ... and {len(failures) - SHOWN_FAILURES} more")
+    return (
+        f"{len(failures)} upload(s) failed{held_back}, so listeners still get the previous "
+        "feed. Run publish again to finish:\n" + "\n".join(lines)
+    )
+
+
+def _record_manifest(target: Target, published: dict[str, FileState]) -> None:
+    try:
+        target.write_manifest(published)
+    except StorageError as err:
+        log.warning("%s (the next publish will verify the files instead)", err)

@@ -1,0 +1,174 @@
+"""S3 and S3-compatible stores (AWS, Cloudflare R2, Backblaze B2, MinIO) through boto3.
+
+Credentials, region and ``AWS_ENDPOINT_URL`` come the standard AWS way; ``site.toml`` may set
+the endpoint, region and profile but never a secret.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import boto3
+from boto3.exceptions import Boto3Error
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from publisher.config import PublishSettings
+from publisher.errors import StorageError
+from publisher.headers import Headers
+from publisher.storage import (
+    MANIFEST_NAME,
+    batched,
+    manifest_bytes,
+    merge_inventory,
+    parse_manifest,
+)
+from publisher.sync import FileState
+
+log = logging.getLogger(__name__)
+
+MiB = 1024 * 1024
+DELETE_BATCH = 1000
+ACCESS_CODES = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403"}
+
+
+class S3Target:
+    """A bucket and key prefix; every key this target touches starts with the prefix."""
+
+    def __init__(self, bucket: str, prefix: str, settings: PublishSettings) -> None:
+        if not bucket:
+            raise StorageError("the s3:// target needs a bucket name: s3://bucket/prefix")
+        self.bucket = bucket
+        self.prefix = f"{prefix}/" if prefix else ""
+        self.description = f"s3://{bucket}/{self.prefix}"
+        session = boto3.session.Session(profile_name=settings.profile or None)
+        self.client = session.client(
+            "s3",
+            endpoint_url=settings.endpoint_url or None,
+            region_name=settings.region or None,
+            config=BotoConfig(
+                # boto3 >= 1.36 adds CRC checksums by default; R2, B2 and MinIO have refused them.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                retries={"mode": "standard", "max_attempts": 5},
+                max_pool_connections=max(10, settings.concurrency * 4),
+            ),
+        )
+        threshold = settings.multipart_threshold_mb * MiB
+        self.transfer = TransferConfig(multipart_threshold=threshold, multipart_chunksize=threshold)
+
+    def key(self, path: str) -> str:
+        return self.prefix + path
+
+    @contextmanager
+    def _errors(self, action: str, path: str = "") -> Iterator[None]:
+        where = self.description + path
+        try:
+            yield
+        except NoCredentialsError as err:
+            raise StorageError(
+                "no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                "(or AWS_PROFILE) before publishing",
+                where,
+            ) from err
+        except ClientError as err:
+            raise StorageError(_client_error_message(action, err, self.bucket), where) from err
+        except (BotoCoreError, Boto3Error) as err:
+            raise StorageError(f"{action} failed: {err}", where) from err
+
+    def inventory(self) -> dict[str, FileState]:
+        sizes: dict[str, int] = {}
+        with self._errors("listing the bucket"):
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self.prefix
+            )
+            for page in pages:
+                for item in page.get("Contents", []):
+                    path = item["Key"][len(self.prefix) :]
+                    if path and path != MANIFEST_NAME:
+                        sizes[path] = int(item["Size"])
+        return merge_inventory(sizes, self._read_manifest())
+
+    def _read_manifest(self) -> dict[str, FileState]:
+        key = self.key(MANIFEST_NAME)
+        try:
+            with self._errors("reading the manifest", MANIFEST_NAME):
+                body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except StorageError as err:
+            if isinstance(err.__cause__, ClientError) and _code(err.__cause__) in (
+                "NoSuchKey",
+                "404",
+            ):
+                return {}
+            raise
+        return parse_manifest(body, self.description + MANIFEST_NAME)
+
+    def inspect(self, paths: list[str]) -> dict[str, FileState]:
+        found = {}
+        for path in paths:
+            with self._errors("reading object metadata", path):
+                head = self.client.head_object(Bucket=self.bucket, Key=self.key(path))
+            found[path] = FileState(
+                int(head["ContentLength"]),
+                head.get("Metadata", {}).get("sha256"),
+                head.get("ContentType"),
+                head.get("CacheControl"),
+            )
+        return found
+
+    def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
+        extra = {
+            "ContentType": headers.content_type,
+            "CacheControl": headers.cache_control,
+            "Metadata": {"sha256": sha256},
+        }
+        with self._errors("upload", path):
+            self.client.upload_file(
+                str(source), self.bucket, self.key(path), ExtraArgs=extra, Config=self.transfer
+            )
+
+    def delete(self, paths: list[str]) -> None:
+        for batch in batched(sorted(paths), DELETE_BATCH):
+            objects = [{"Key": self.key(path)} for path in batch]
+            with self._errors("delete", batch[0]):
+                response = self.client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True}
+                )
+            errors = response.get("Errors", [])
+            if errors:
+                first = errors[0]
+                raise StorageError(
+                    f"delete failed for {len(errors)} object(s): {first.get('Code')}",
+                    f"s3://{self.bucket}/{first.get('Key')}",
+                )
+
+    def write_manifest(self, files: dict[str, FileState]) -> None:
+        with self._errors("writing the manifest", MANIFEST_NAME):
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.key(MANIFEST_NAME),
+                Body=manifest_bytes(files),
+                ContentType="application/json",
+                CacheControl="no-cache",
+            )
+
+
+def _code(err: ClientError) -> str:
+    return str(err.response.get("Error", {}).get("Code", ""))
+
+
+def _client_error_message(action: str, err: ClientError, bucket: str) -> str:
+    code = _code(err)
+    if code == "NoSuchBucket":
+        return f"bucket {bucket!r} does not exist; check [publish] target in site.toml"
+    if code in ACCESS_CODES:
+        return (
+            f"{action} was refused ({code}); check the credentials (AWS_ACCESS_KEY_ID, "
+            "AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and that they may write to this bucket"
+        )
+    message = err.response.get("Error", {}).get("Message", "")
+    return f"{action} failed: {code} {message}".strip()

@@ -1,0 +1,168 @@
+"""A real S3 API (moto's standalone server) behind a small proxy that counts and breaks requests."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "te", "upgrade"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_moto() -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``moto_server`` on 127.0.0.1 and wait until it answers."""
+    port = free_port()
+    server = Path(sys.executable).parent / "moto_server"
+    process = subprocess.Popen(
+        [str(server), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1).close()
+            return process, url
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("moto_server did not start within 30 s")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as the proxy saw it."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    status: int
+
+    @property
+    def key(self) -> str:
+        """The object key (without the bucket) for path-style requests."""
+        parts = self.path.lstrip("/").split("/", 1)
+        return parts[1] if len(parts) > 1 else ""
+
+
+@dataclass
+class Fault:
+    """Answer ``status`` (or drop the connection when 0) to matching requests, ``times`` times."""
+
+    matches: Callable[[str, str], bool]
+    status: int = 500
+    times: int = 1
+
+
+@dataclass
+class ProxyState:
+    upstream: str
+    seen: list[Seen] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.seen.clear()
+            self.faults.clear()
+
+    def count(self, method: str, predicate: Callable[[Seen], bool] = lambda s: True) -> int:
+        with self.lock:
+            return sum(1 for s in self.seen if s.method == method and predicate(s))
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.matches(method, path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state: ProxyState
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().strip(), 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+    def _forward(self) -> None:
+        body = self._body()
+        path, _, query = self.path.partition("?")
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        fault = self.state.take_fault(self.command, self.path)
+        if fault is not None and fault.status == 0:
+            self._record(path, query, headers, 0)
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault is not None:
+            self._record(path, query, headers, fault.status)
+            payload = b"<Error><Code>InternalError</Code><Message>injected</Message></Error>"
+            self.send_response(fault.status)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        upstream = urlsplit(self.state.upstream)
+        connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        headers["Content-Length"] = str(len(body))
+        connection.request(self.command, self.path, body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        self._record(path, query, headers, response.status)
+        self.send_response(response.status)
+        for name, value in response.getheaders():
+            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                self.send_header(name, value)
+        # A HEAD answer states the object's length without a body.
+        length = response.getheader("Content-Length") if self.command == "HEAD" else None
+        self.send_header("Content-Length", length or str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+        connection.close()
+
+    def _record(self, path: str, query: str, headers: dict[str, str], status: int) -> None:
+        with self.state.lock:
+            self.state.seen.append(Seen(self.command, path, query, headers, status))
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def start_proxy(upstream: str) -> tuple[ThreadingHTTPServer, ProxyState, str]:
+    state = ProxyState(upstream)
+    handler = type("Handler", (_ProxyHandler,), {"state": state})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, state, f"http://127.0.0.1:{server.server_port}"

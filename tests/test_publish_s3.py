@@ -1,0 +1,283 @@
+"""Publishing to a real S3 API over HTTP: moto's standalone server behind a counting proxy."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+
+from publisher.cli import main
+from publisher.headers import headers_for
+from publisher.publish import prepare_publish, run_publish
+from tests.conftest import NOW, SECRET, S3Env, SiteFactory, tree_bytes
+from tests.s3server import Fault
+
+
+def publish(site: SiteFactory, s3: S3Env, *extra: str) -> int:
+    """Run ``publisher publish`` in process; return its exit status."""
+    argv = ["--site", str(site.root), "publish", "--target", f"s3://{s3.bucket}/show", "--now",
+            "2026-01-10", *extra]  # fmt: skip
+    try:
+        main(argv)
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def remote_objects(s3: S3Env, prefix: str = "show/") -> dict[str, dict]:  # type: ignore[type-arg]
+    pages = s3.client.get_paginator("list_objects_v2").paginate(Bucket=s3.bucket, Prefix=prefix)
+    return {o["Key"]: o for page in pages for o in page.get("Contents", [])}
+
+
+def puts(s3: S3Env) -> list[str]:
+    """Object keys written, in order (single PUTs and the starts of multipart uploads)."""
+    return [
+        s.key.removeprefix("show/")
+        for s in s3.proxy.seen
+        if (s.method == "PUT" and "partNumber" not in s.query)
+        or (s.method == "POST" and s.query == "uploads")
+    ]
+
+
+def test_first_publish_uploads_every_file_with_its_headers(
+    small_site: SiteFactory, s3: S3Env
+) -> None:
+    assert publish(small_site, s3) == 0
+    built = tree_bytes(small_site.root / "_site")
+    objects = remote_objects(s3)
+    assert set(objects) == {f"show/{p}" for p in built} | {"show/.publisher-manifest.json"}
+    for path, content in built.items():
+        head = s3.client.head_object(Bucket=s3.bucket, Key=f"show/{path}")
+        body = s3.client.get_object(Bucket=s3.bucket, Key=f"show/{path}")["Body"].read()
+        assert body == content, path
+        expected = headers_for(path, {})
+        assert head["ContentType"] == expected.content_type, path
+        assert head["CacheControl"] == expected.cache_control, path
+        assert head["Metadata"]["sha256"] == hashlib.sha256(content).hexdigest()
+    feed = s3.client.head_object(Bucket=s3.bucket, Key="show/feed.xml")
+    assert feed["ContentType"] == "application/rss+xml; charset=utf-8"
+    audio = s3.client.head_object(Bucket=s3.bucket, Key="show/episodes/second/second.m4a")
+    assert audio["ContentType"] == "audio/x-m4a"
+    assert "immutable" in audio["CacheControl"]
+
+
+def test_no_checksum_headers_are_sent(small_site: SiteFactory, s3: S3Env) -> None:
+    assert publish(small_site, s3) == 0
+    sent = [s for s in s3.proxy.seen if s.method == "PUT"]
+    assert sent
+    for request in sent:
+        names = {name.lower() for name in request.headers}
+        assert not {n for n in names if n.startswith("x-amz-checksum-")}, request.path
+        assert "x-amz-sdk-checksum-algorithm" not in names
+
+
+def test_republish_without_changes_makes_no_put(small_site: SiteFactory, s3: S3Env) -> None:
+    assert publish(small_site, s3) == 0
+    s3.proxy.reset()
+    assert publish(small_site, s3) == 0
+    assert s3.proxy.count("PUT") == 0
+    assert s3.proxy.count("POST") == 0
+    assert s3.proxy.count("HEAD") == 0  # nothing is asked file by file
+    # Deleting the local build and rebuilding changes nothing either.
+    shutil.rmtree(small_site.root / "_site")
+    s3.proxy.reset()
+    assert publish(small_site, s3) == 0
+    assert s3.proxy.count("PUT") == 0
+    listing = [s for s in s3.proxy.seen if s.method == "GET"]
+    assert len(listing) == 2  # one listing page and the manifest
+
+
+def test_changing_one_article_uploads_only_changed_files(
+    small_site: SiteFactory, s3: S3Env
+) -> None:
+    assert publish(small_site, s3) == 0
+    before = tree_bytes(small_site.root / "_site")
+    small_site.article(
+        "2026-01-06-more",
+        "title: More on walking\ndate: 2026-01-06\ntags: [walking]",
+        "New text.\n",
+    )
+    s3.proxy.reset()
+    assert publish(small_site, s3) == 0
+    after = tree_bytes(small_site.root / "_site")
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert "articles/more/index.html" in changed
+    assert "episodes/first/first.mp3" not in changed
+    assert sorted(puts(s3)) == sorted([*changed, ".publisher-manifest.json"])
+
+
+def test_feeds_go_last_and_prune_after_them(small_site: SiteFactory, s3: S3Env) -> None:
+    s3.client.put_object(Bucket=s3.bucket, Key="show/old-page/index.html", Body=b"old")
+    s3.client.put_object(Bucket=s3.bucket, Key="elsewhere/keep.txt", Body=b"not ours")
+    assert publish(small_site, s3, "--prune") == 0
+    order = puts(s3)
+    feeds = [order.index(p) for p in ("sitemap.xml", "articles/feed.xml", "feed.xml")]
+    assert feeds == sorted(feeds)
+    others = [
+        i
+        for i, p in enumerate(order)
+        if p not in ("sitemap.xml", "articles/feed.xml", "feed.xml", ".publisher-manifest.json")
+    ]
+    assert max(others) < min(feeds)
+    media = [i for i, p in enumerate(order) if p.endswith((".mp3", ".m4a", ".css", ".jpg"))]
+    pages = [i for i, p in enumerate(order) if p.endswith(".html")]
+    assert max(media) < min(pages)
+    deletes = [i for i, s in enumerate(s3.proxy.seen) if s.method == "POST" and s.query == "delete"]
+    feed_put = max(
+        i for i, s in enumerate(s3.proxy.seen) if s.method == "PUT" and s.key == "show/feed.xml"
+    )
+    assert len(deletes) == 1 and deletes[0] > feed_put
+    objects = remote_objects(s3, "")
+    assert "show/old-page/index.html" not in objects
+    assert "elsewhere/keep.txt" in objects
+
+
+def test_prune_refuses_mass_deletion_unless_forced(
+    small_site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for index in range(3):
+        s3.client.put_object(Bucket=s3.bucket, Key=f"show/junk-{index}.html", Body=b"x")
+    toml = small_site.root / "site.toml"
+    toml.write_text(toml.read_text() + "\n[publish]\nmax_deletes = 2\n")
+    assert publish(small_site, s3, "--prune") == 1
+    assert "--prune would delete 3 objects, more than the limit of 2" in capsys.readouterr().err
+    assert s3.proxy.count("PUT") == 0
+    assert publish(small_site, s3, "--prune", "--force") == 0
+    assert not any(k.startswith("show/junk-") for k in remote_objects(s3))
+
+
+def test_transient_failures_are_retried(small_site: SiteFactory, s3: S3Env) -> None:
+    s3.proxy.faults.append(Fault(lambda m, p: m == "PUT" and p.endswith("first.mp3"), 500, times=2))
+    s3.proxy.faults.append(Fault(lambda m, p: m == "PUT" and p.endswith("index.html"), 0, times=2))
+    assert publish(small_site, s3) == 0
+    attempts = s3.proxy.count("PUT", lambda s: s.key == "show/episodes/first/first.mp3")
+    assert attempts == 3
+    built = tree_bytes(small_site.root / "_site")
+    assert {f"show/{p}" for p in built} <= set(remote_objects(s3))
+
+
+def test_lasting_failure_leaves_the_live_feed_alone(
+    small_site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert publish(small_site, s3, "--now", "2026-01-05") == 0  # only the first episode is out
+    live_feed = s3.client.get_object(Bucket=s3.bucket, Key="show/feed.xml")["Body"].read()
+    assert b"second.m4a" not in live_feed
+    s3.proxy.reset()
+    s3.proxy.faults.append(
+        Fault(lambda m, p: m == "PUT" and p.endswith("second.m4a"), 500, times=100)
+    )
+    assert publish(small_site, s3) == 1
+    error = capsys.readouterr().err
+    assert "1 upload(s) failed; the pages and feeds were not uploaded" in error
+    assert f"s3://{s3.bucket}/show/episodes/second/second.m4a" in error
+    assert "Traceback" not in error
+    assert s3.client.get_object(Bucket=s3.bucket, Key="show/feed.xml")["Body"].read() == live_feed
+    assert not any(s.key == "show/feed.xml" and s.method == "PUT" for s in s3.proxy.seen)
+    # Once the store recovers, running again finishes the job.
+    s3.proxy.reset()
+    assert publish(small_site, s3) == 0
+    assert (
+        b"second.m4a" in s3.client.get_object(Bucket=s3.bucket, Key="show/feed.xml")["Body"].read()
+    )
+
+
+def test_dry_run_changes_nothing(
+    small_site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s3.client.put_object(Bucket=s3.bucket, Key="show/stale.html", Body=b"x")
+    assert publish(small_site, s3, "--dry-run", "--prune") == 0
+    assert (
+        s3.proxy.count("PUT") == 0 and s3.proxy.count("POST") == 0 and s3.proxy.count("DELETE") == 0
+    )
+    out = capsys.readouterr().out
+    assert "upload  feed.xml  (new," in out
+    assert "delete  stale.html" in out
+
+
+def test_large_audio_goes_multipart_and_is_compared_by_hash(
+    make_site,
+    s3: S3Env,  # type: ignore[no-untyped-def]
+) -> None:
+    site = make_site()
+    toml = site.root / "site.toml"
+    toml.write_text(toml.read_text() + "\n[publish]\nmultipart_threshold_mb = 5\n")
+    site.episode("long", "title: Long\ndate: 2026-01-04")
+    tone = (site.root / "episodes" / "long" / "long.mp3").read_bytes()
+    (site.root / "episodes" / "long" / "long.mp3").write_bytes(
+        tone * (6 * 1024 * 1024 // len(tone) + 1)
+    )
+    assert publish(site, s3) == 0
+    assert s3.proxy.count("POST", lambda s: s.query == "uploads") == 1
+    assert s3.proxy.count("PUT", lambda s: "partNumber" in s.query) >= 2
+    head = s3.client.head_object(Bucket=s3.bucket, Key="show/episodes/long/long.mp3")
+    assert "-" in head["ETag"]  # a multipart ETag is not an MD5 of the file
+    s3.proxy.reset()
+    assert publish(site, s3) == 0
+    assert s3.proxy.count("PUT") == 0
+
+
+def test_cache_policy_change_reuploads(small_site: SiteFactory, s3: S3Env) -> None:
+    assert publish(small_site, s3) == 0
+    toml = small_site.root / "site.toml"
+    toml.write_text(toml.read_text() + '\n[publish.cache_control]\nhtml = "no-cache"\n')
+    s3.proxy.reset()
+    assert publish(small_site, s3) == 0
+    uploaded = set(puts(s3)) - {".publisher-manifest.json"}
+    assert uploaded and all(p.endswith(".html") for p in uploaded)
+    head = s3.client.head_object(Bucket=s3.bucket, Key="show/index.html")
+    assert head["CacheControl"] == "no-cache"
+
+
+def test_interrupted_publish_is_finished_by_verifying_not_reuploading(
+    small_site: SiteFactory, s3: S3Env
+) -> None:
+    prepared = prepare_publish(small_site.root, NOW, f"s3://{s3.bucket}/show")
+    run_publish(prepared)
+    s3.client.delete_object(Bucket=s3.bucket, Key="show/.publisher-manifest.json")  # as if killed
+    s3.proxy.reset()
+    assert publish(small_site, s3) == 0
+    assert puts(s3) == [".publisher-manifest.json"]
+    assert s3.proxy.count("HEAD") == len(tree_bytes(small_site.root / "_site"))
+
+
+def test_storage_errors_name_the_problem_and_never_the_secret(
+    small_site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["-v", "--site", str(small_site.root), "publish", "--target", "s3://no-such-bucket-here/x",
+            "--now", "2026-01-10"]  # fmt: skip
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 1
+    captured = capsys.readouterr()
+    assert (
+        "s3://no-such-bucket-here/x/: bucket 'no-such-bucket-here' does not exist; "
+        "check [publish] target in site.toml" in captured.err
+    )
+    assert SECRET not in captured.err + captured.out
+    assert "Traceback" not in captured.err
+
+
+def test_missing_credentials_are_explained(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert publish(small_site, s3) == 1
+    assert (
+        "no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        in capsys.readouterr().err
+    )
+
+
+def test_nothing_is_uploaded_when_the_content_is_broken(
+    small_site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_site.article("2026-01-07-broken", "date: 2026-01-07")
+    assert publish(small_site, s3) == 1
+    assert "title is required" in capsys.readouterr().err
+    assert s3.proxy.seen == []
