@@ -6,9 +6,10 @@ PUBLISHER := $(VENV)/bin/publisher
 STAMP := $(VENV)/.installed
 OUT ?= _site
 PORT ?= 8000
+PUBLISH_FLAGS ?=
 
 
-.PHONY: help install build serve check test lint format typecheck all system-deps clean
+.PHONY: help install build serve publish check test lint format typecheck all system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,6 +29,9 @@ build: $(STAMP)  ## Build the sample site into _site/
 serve: $(STAMP)  ## Preview the sample site at http://127.0.0.1:8000/ (rebuilds on save)
 	$(PUBLISHER) serve --port $(PORT)
 
+publish: $(STAMP)  ## Build, check and publish the sample site ([publish] target; default _publish/)
+	$(PUBLISHER) publish $(PUBLISH_FLAGS)
+
 check: $(STAMP)  ## Check the sample site's content and its build
 	$(PUBLISHER) check --out $(OUT)
 
@@ -44,6 +48,9 @@ format: $(STAMP)  ## Reformat the code with ruff
 
 typeserve: $(STAMP)  ## Preview the sample site at http://127.0.0.1:8000/ (rebuilds on save)
 	$(PUBLISHER) serve --port $(PORT)
+
+publish: $(STAMP)  ## Build, check and publish the sample site ([publish] target; default _publish/)
+	$(PUBLISHER) publish $(PUBLISH_FLAGS)
 
 check: $(STAMP)  ## Type-check the package with mypy
 	$(VENV)/bin/mypy
