@@ -9,7 +9,7 @@ PORT ?= 8000
 PUBLISH_FLAGS ?=
 
 
-.PHONY: help install build serve publish check test lint format typecheck all system-deps clean
+.PHONY: help install build serve publish bench check test lint format typecheck all system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ check: $(STAMP)  ## Type-check the package with mypy
 	$(VENV)/bin/mypy
 
 all: lint typecheck test  ## Lint, type-check and test
+
+bench: $(STAMP)  ## Benchmarks (publish requests and time, with aws s3 sync for comparison)
+	$(PY) tools/bench_publish.py
 
 system-deps:  ## Install the Debian packages the tests need (as root)
 	command -v java >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless)

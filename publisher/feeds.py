@@ -17,6 +17,8 @@ from publisher.views import Entry, Link, SiteView, make_link
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 GENERATOR = "publisher"
+# Feed readers only need recent articles; the podcast feed keeps every episode.
+ARTICLE_FEED_LIMIT = 20
 # Characters XML 1.0 forbids; the loaders refuse them, this is a last line of defence.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -118,9 +120,9 @@ def articles_feed(view: SiteView) -> bytes:
     fg.generator(GENERATOR)
     if site.author:
         fg.author(name=_xml_text(site.author))
-    updated = [e.last_modified for e in view.articles]
-    fg.updated(max(updated, default=EPOCH))
-    for entry in view.articles:
+    recent = view.articles[:ARTICLE_FEED_LIMIT]
+    fg.updated(max((e.last_modified for e in recent), default=EPOCH))
+    for entry in recent:
         fe = fg.add_entry(order="append")
         fe.id(entry.link.abs_url)
         fe.title(_xml_text(entry.title))

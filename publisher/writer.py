@@ -69,7 +69,9 @@ def write_tree(tree: OutputTree, out: Path, site_root: Path) -> Manifest:
     """Make ``out`` hold exactly ``tree``; return the manifest of what it holds."""
     guard_output_dir(out, site_root)
     out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("Built by publisher; this folder is rewritten on every build.\n")
+    marker = out / MARKER
+    if not marker.exists():
+        marker.write_text("Built by publisher; this folder is rewritten on every build.\n")
     manifest: Manifest = {}
     written = 0
     for path in tree:

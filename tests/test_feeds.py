@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 from mutagen import File as MutagenFile
 
-from tests.conftest import SiteFactory, build_site
+from tests.conftest import NOW, SiteFactory, build_site
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -149,3 +149,13 @@ def test_links_in_show_notes_are_absolute_in_the_feeds(make_site, tmp_path: Path
     assert 'src="https://example.org/articles/a/spine.png"' in article.content[0].value
     # The page itself keeps the link as the editor wrote it.
     assert 'href="/articles/a/"' in (out / "episodes" / "ep" / "index.html").read_text()
+
+
+def test_article_feed_keeps_the_latest_twenty(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = make_site()
+    for day in range(1, 26):
+        site.article(f"2026-01-{day:02d}-a{day}", f"title: A{day}\ndate: 2026-01-{day:02d}")
+    out = build_site(site.root, tmp_path / "out", now=NOW.replace(month=2))
+    feed = feedparser.parse((out / "articles" / "feed.xml").read_bytes())
+    assert [e.title for e in feed.entries] == [f"A{day}" for day in range(25, 5, -1)]
+    assert len(list((out / "articles").glob("*/index.html"))) == 25
