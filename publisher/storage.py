@@ -15,6 +15,7 @@ from publisher.config import PublishSettings
 from publisher.errors import StorageError
 from publisher.headers import Headers
 from publisher.sync import FileState
+from publisher.writer import file_sha256
 
 MANIFEST_NAME = ".publisher-manifest.json"
 MANIFEST_VERSION = 1
@@ -121,8 +122,6 @@ class LocalTarget:
         return merge_inventory(sizes, known)
 
     def inspect(self, paths: list[str]) -> dict[str, FileState]:
-        from publisher.writer import file_sha256
-
         return {
             p: FileState((self.root / p).stat().st_size, file_sha256(self.root / p)) for p in paths
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from publisher.headers import FEEDS, PAGE_SUFFIXES
@@ -108,11 +108,3 @@ def _upload_order(path: str) -> tuple[int, int, str]:
     rank = LAST.index(path) if path in LAST else -1
     return (phase, rank, path)
 
-
-@dataclass
-class Progress:
-    """Running totals of an executing plan."""
-
-    files: int = 0
-    bytes: int = 0
-    failed: list[str] = field(default_factory=list)
