@@ -107,4 +107,3 @@ def _upload_order(path: str) -> tuple[int, int, str]:
     phase = PHASES.index(phase_of(path))
     rank = LAST.index(path) if path in LAST else -1
     return (phase, rank, path)
-
