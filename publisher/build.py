@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.assets import AssetMap, collect_assets
+from publisher.chapters import CHAPTERS_NAME, chapters_json
 from publisher.config import Config, load_config
 from publisher.dates import localize_now
 from publisher.errors import Problem
@@ -15,7 +16,7 @@ from publisher.feeds import articles_feed, podcast_feed
 from publisher.identity import show_guid
 from publisher.loaders import load_site
 from publisher.markup import RenderedText, render_markdown
-from publisher.model import Site
+from publisher.model import Episode, Site
 from publisher.output import OutputTree
 from publisher.render import PageRenderer, make_environment, theme_dir
 from publisher.views import Link, build_site_view, make_link
@@ -85,10 +86,22 @@ def _add_artwork(config: Config, tree: OutputTree) -> Link | None:
 
 
 def _add_episode_files(site: Site, tree: OutputTree) -> None:
+    config = site.config
     for episode in site.episodes:
         folder = f"episodes/{episode.slug}/"
         assert episode.audio is not None
-        tree.add(folder + episode.audio.filename, episode.audio.source)
-        for attachment in (episode.transcript, episode.chapters, episode.cover):
+        for audio in (episode.audio, *episode.alternate_audio):
+            tree.add(folder + audio.filename, audio.source)
+        for attachment in (episode.transcript, episode.cover):
             if attachment is not None:
                 tree.add(folder + attachment.filename, attachment.source)
+        if episode.chapters:
+            tree.add(folder + CHAPTERS_NAME, _chapters_content(episode, config.podcast.title))
+
+
+def _chapters_content(episode: Episode, podcast: str) -> bytes | Path:
+    """The editor's own chapters.json as it is, or one written from the front matter."""
+    written = episode.source.parent / CHAPTERS_NAME
+    if written.is_file():
+        return written
+    return chapters_json(episode.chapters, episode.title, podcast)

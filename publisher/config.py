@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from publisher.dates import WEEKDAYS, load_timezone, parse_clock
+from publisher import config_values as values
+from publisher.dates import WEEKDAYS, load_timezone
 from publisher.errors import ConfigError, Problem, ProblemsFound
-from publisher.headers import CACHE_KINDS
 
 CONFIG_NAME = "site.toml"
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -57,6 +55,14 @@ class PodcastSettings:
     release_weekday: str = "sunday"
     locked: bool = True
     copyright: str = ""
+    block: bool = False
+    complete: bool = False
+    new_feed_url: str = ""
+    license: str = ""
+    license_url: str = ""
+    funding: tuple[dict[str, str], ...] = ()
+    persons: tuple[dict[str, str], ...] = ()
+    analytics_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,154 +97,48 @@ class Config:
         return self.root / CONFIG_NAME
 
 
-Check = Callable[[Any], Any]
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be a text string in quotes")
-    if value != value.strip():
-        raise ValueError("must not start or end with spaces")
-    return value
-
-
-def _required_text(value: Any) -> str:
-    text = _text(value)
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("must be true or false (without quotes)")
-    return value
-
-
-def _base_url(value: Any) -> str:
-    url = _required_text(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{url!r} is not an absolute http(s) URL such as 'https://example.org'")
-    if parts.query or parts.fragment:
-        raise ValueError(f"{url!r} must not have a query or fragment")
-    return url.rstrip("/")
-
-
-def _language(value: Any) -> str:
-    code = _required_text(value).lower()
-    if not LANGUAGE_RE.match(code):
-        raise ValueError(f"{value!r} is not a language code such as 'en' or 'en-gb'")
-    return code
-
-
-def _timezone(value: Any) -> str:
-    name = _required_text(value)
-    load_timezone(name)
-    return name
-
-
-def _clock(value: Any) -> dt.time:
-    if isinstance(value, dt.time):
-        return value
-    return parse_clock(_required_text(value))
-
-
-def _email(value: Any) -> str:
-    text = _text(value)
-    if text and not EMAIL_RE.match(text):
-        raise ValueError(f"{text!r} is not an email address")
-    return text
-
-
-def _one_of(*choices: str) -> Check:
-    def check(value: Any) -> str:
-        text = _required_text(value).lower()
-        if text not in choices:
-            raise ValueError(f"{value!r} must be one of: {', '.join(choices)}")
-        return text
-
-    return check
-
-
-def _guid(value: Any) -> str:
-    text = _text(value)
-    if text:
-        try:
-            uuid.UUID(text)
-        except ValueError as err:
-            raise ValueError(f"{text!r} is not a UUID") from err
-    return text
-
-
-def _relative_path(value: Any) -> Path:
-    path = Path(_required_text(value))
-    if path.is_absolute() or ".." in path.parts:
-        raise ValueError(f"{value!r} must be a path inside the site directory")
-    return path
-
-
-def _int_between(low: int, high: int) -> Check:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"must be a whole number from {low} to {high}")
-        return value
-
-    return check
-
-
-def _endpoint(value: Any) -> str:
-    url = _text(value)
-    if url and urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError(
-            f"{url!r} is not an http(s) URL such as 'https://<account>.r2.cloudflarestorage.com'"
-        )
-    return url
-
-
-def _cache_control(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise ValueError(f"must be a table with keys among: {', '.join(CACHE_KINDS)}")
-    unknown = sorted(set(value) - set(CACHE_KINDS))
-    if unknown:
-        raise ValueError(f"unknown kind {unknown[0]!r}; use: {', '.join(CACHE_KINDS)}")
-    return {kind: _required_text(text) for kind, text in sorted(value.items())}
-
-
-SCHEMA: dict[str, dict[str, tuple[Check, bool]]] = {
+SCHEMA: dict[str, dict[str, tuple[values.Check, bool]]] = {
     "site": {
-        "title": (_required_text, True),
-        "base_url": (_base_url, True),
-        "description": (_text, False),
-        "language": (_language, False),
-        "timezone": (_timezone, False),
-        "author": (_text, False),
-        "release_time": (_clock, False),
+        "title": (values.required_text, True),
+        "base_url": (values.base_url, True),
+        "description": (values.text, False),
+        "language": (values.language, False),
+        "timezone": (values.timezone, False),
+        "author": (values.text, False),
+        "release_time": (values.clock, False),
     },
     "podcast": {
-        "title": (_required_text, False),
-        "description": (_text, False),
-        "author": (_text, False),
-        "artwork": (_relative_path, False),
-        "category": (_required_text, False),
-        "explicit": (_bool, False),
-        "owner_name": (_text, False),
-        "owner_email": (_email, False),
-        "type": (_one_of("episodic", "serial"), False),
-        "guid": (_guid, False),
-        "release_weekday": (_one_of(*WEEKDAYS), False),
-        "locked": (_bool, False),
-        "copyright": (_text, False),
+        "title": (values.required_text, False),
+        "description": (values.text, False),
+        "author": (values.text, False),
+        "artwork": (values.relative_path, False),
+        "category": (values.category, False),
+        "explicit": (values.flag, False),
+        "owner_name": (values.text, False),
+        "owner_email": (values.email, False),
+        "type": (values.one_of("episodic", "serial"), False),
+        "guid": (values.guid, False),
+        "release_weekday": (values.one_of(*WEEKDAYS), False),
+        "locked": (values.flag, False),
+        "copyright": (values.text, False),
+        "block": (values.flag, False),
+        "complete": (values.flag, False),
+        "new_feed_url": (values.https_url, False),
+        "license": (values.required_text, False),
+        "license_url": (values.https_url, False),
+        "funding": (values.records(("url", "text"), ()), False),
+        "persons": (values.persons, False),
+        "analytics_prefixes": (values.url_list, False),
     },
     "publish": {
-        "target": (_text, False),
-        "endpoint_url": (_endpoint, False),
-        "region": (_text, False),
-        "profile": (_text, False),
-        "concurrency": (_int_between(1, 64), False),
-        "max_deletes": (_int_between(0, 1_000_000), False),
-        "multipart_threshold_mb": (_int_between(5, 5120), False),
-        "cache_control": (_cache_control, False),
+        "target": (values.text, False),
+        "endpoint_url": (values.endpoint, False),
+        "region": (values.text, False),
+        "profile": (values.text, False),
+        "concurrency": (values.int_between(1, 64), False),
+        "max_deletes": (values.int_between(0, 1_000_000), False),
+        "multipart_threshold_mb": (values.int_between(5, 5120), False),
+        "cache_control": (values.cache_control, False),
     },
 }
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from publisher.categories import person_problem
+from publisher.chapters import parse_timestamp
+from publisher.config import Config
 from publisher.dates import resolve_date
 from publisher.errors import Problem
-from publisher.frontmatter import FrontMatter
+from publisher.frontmatter import FrontMatter, parse_front_matter, read_text
+from publisher.model import Soundbite
 from publisher.slugs import is_slug, slugify
+
+T = TypeVar("T")
 
 
 class FieldReader:
@@ -23,6 +29,29 @@ class FieldReader:
         self.tz = tz
         self.release_time = release_time
         self.problems: list[Problem] = []
+
+    @classmethod
+    def open(cls, config: Config, path: Path) -> FieldReader:
+        """Read ``path``'s front matter for typed access in the site's timezone."""
+        matter = parse_front_matter(read_text(path), path)
+        return cls(matter, path, config.site.tz, config.site.release_time)
+
+    def item_fields(self) -> dict[str, Any]:
+        """The front matter that articles and episodes share, as model keyword arguments."""
+        return {
+            "title": self.text("title", required=True),
+            "date": self.date("date", required=True),
+            "source": self.path,
+            "body": self.matter.body,
+            "body_line": self.matter.body_line,
+            "summary": self.text("summary"),
+            "draft": bool(self.flag("draft")),
+            "tags": self.tags(),
+        }
+
+    def unless_errors(self, item: T) -> tuple[T | None, list[Problem]]:
+        """The item, or ``None`` when any problem found so far is an error."""
+        return (None if any(p.is_error for p in self.problems) else item), self.problems
 
     def fail(self, key: str, message: str) -> None:
         self.problems.append(Problem(f"{key}: {message}", self.path, self.matter.line_of(key)))
@@ -118,6 +147,32 @@ class FieldReader:
                 return ()
         return tuple(dict.fromkeys(tags))
 
+    def persons(self, key: str = "persons") -> tuple[dict[str, Any], ...]:
+        entries = self.records(key, ("name",))
+        for entry in entries:
+            problem = person_problem(str(entry.get("role", "")), str(entry.get("group", "")))
+            if problem:
+                self.fail(key, f"{entry['name']}: {problem}")
+                return ()
+        return entries
+
+    def soundbites(self, audio_seconds: float, key: str = "soundbites") -> tuple[Soundbite, ...]:
+        found = []
+        for index, entry in enumerate(self.records(key, ("start", "duration")), start=1):
+            try:
+                start = parse_timestamp(entry["start"])
+                length = parse_timestamp(entry["duration"])
+            except ValueError as err:
+                self.fail(key, f"soundbite {index}: {err}")
+                return ()
+            if length <= 0 or start + length > audio_seconds:
+                self.fail(
+                    key, f"soundbite {index} must lie inside the audio ({audio_seconds:.0f} s)"
+                )
+                return ()
+            found.append(Soundbite(start, length, str(entry.get("title", ""))))
+        return tuple(found)
+
     def records(self, key: str, required_fields: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
         value = self._get(key, False)
         if value is None:
@@ -126,7 +181,7 @@ class FieldReader:
             self.fail(key, "must be a list of entries such as '- name: ...'")
             return ()
         for entry in value:
-            missing = [name for name in required_fields if not entry.get(name)]
+            missing = [name for name in required_fields if entry.get(name) in (None, "")]
             if missing:
                 self.fail(key, f"every entry needs {', '.join(missing)}")
                 return ()

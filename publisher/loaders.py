@@ -7,16 +7,13 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from publisher.audio import AudioInfo, read_audio
 from publisher.config import Config
+from publisher.episodes import load_episode
 from publisher.errors import ContentError, Problem, ProblemsFound
 from publisher.fields import FieldReader
-from publisher.frontmatter import parse_front_matter, read_text
-from publisher.identity import episode_guid, show_guid
-from publisher.mediatypes import AUDIO_TYPES, CHAPTERS_TYPE, IMAGE_TYPES, TRANSCRIPT_TYPES
-from publisher.model import Article, Attachment, Episode, Site
+from publisher.model import Article, Episode, Site
 from publisher.slugs import is_slug, slugify
 
 log = logging.getLogger(__name__)
@@ -34,7 +31,7 @@ def load_site(config: Config) -> tuple[Site, list[Problem]]:
     """Load every article and episode; raise :class:`ProblemsFound` listing all errors."""
     problems: list[Problem] = []
     articles = _load_all(config, _article_files(config, problems), _load_article, problems)
-    episodes = _load_all(config, _episode_dirs(config, problems), _load_episode, problems)
+    episodes = _load_all(config, _episode_dirs(config, problems), load_episode, problems)
     _check_unique(articles, "article", problems)
     _check_unique(episodes, "episode", problems)
     articles, episodes = _pair(articles, episodes, problems)
@@ -117,32 +114,13 @@ def _episode_dirs(config: Config, problems: list[Problem]) -> list[Path]:
     return folders
 
 
-def _reader(config: Config, path: Path) -> FieldReader:
-    matter = parse_front_matter(read_text(path), path)
-    return FieldReader(matter, path, config.site.tz, config.site.release_time)
-
-
-def _item_fields(fields: FieldReader) -> dict[str, Any]:
-    """The front matter that articles and episodes share."""
-    return {
-        "title": fields.text("title", required=True),
-        "date": fields.date("date", required=True),
-        "source": fields.path,
-        "body": fields.matter.body,
-        "body_line": fields.matter.body_line,
-        "summary": fields.text("summary"),
-        "draft": bool(fields.flag("draft")),
-        "tags": fields.tags(),
-    }
-
-
 def _load_article(config: Config, path: Path) -> tuple[Article | None, list[Problem]]:
     match = ARTICLE_NAME_RE.match(path.name)
     if match is None:
         raise ContentError(
             "article file names look like 2025-01-05-my-title.md (date, then slug)", path
         )
-    fields = _reader(config, path)
+    fields = FieldReader.open(config, path)
     fields.warn_unknown(ARTICLE_KEYS)
     name_slug = match.group(2)
     default_slug = name_slug if is_slug(name_slug) else ""
@@ -156,81 +134,12 @@ def _load_article(config: Config, path: Path) -> tuple[Article | None, list[Prob
         )
     article = Article(
         slug=fields.slug("slug", default_slug),
-        **_item_fields(fields),
+        **fields.item_fields(),
         author=fields.text("author") or config.site.author,
         episode_slug=fields.slug("episode") or None,
         updated=fields.date("updated"),
     )
-    return _unless_errors(article, fields.problems)
-
-
-def _load_episode(config: Config, folder: Path) -> tuple[Episode | None, list[Problem]]:
-    path = folder / "episode.md"
-    if not path.is_file():
-        raise ContentError("episode folder has no episode.md; add one with front matter", folder)
-    if not is_slug(folder.name):
-        raise ContentError(
-            f"episode folder names are slugs: rename it to {slugify(folder.name) or 'my-title'!r}",
-            folder,
-        )
-    fields = _reader(config, path)
-    fields.warn_unknown(EPISODE_KEYS)
-    audio = _episode_audio(folder, fields.problems)
-    show = config.podcast.guid or show_guid(config.feed_url)
-    episode = Episode(
-        slug=folder.name,
-        **_item_fields(fields),
-        audio=audio,
-        guid=fields.text("guid") or episode_guid(show, folder.name),
-        number=fields.count("number"),
-        season=fields.count("season"),
-        episode_type=fields.choice("type", EPISODE_TYPES),
-        explicit=fields.flag("explicit"),
-        article_slug=fields.slug("article") or None,
-        transcript=_attachment(folder, "transcript", TRANSCRIPT_TYPES, fields.problems),
-        chapters=_chapters(folder),
-        cover=_attachment(folder, "cover", IMAGE_TYPES, fields.problems),
-        persons=fields.records("persons", ("name",)),
-    )
-    return _unless_errors(episode, fields.problems)
-
-
-def _unless_errors(item: ItemT, problems: list[Problem]) -> tuple[ItemT | None, list[Problem]]:
-    return (None if any(p.is_error for p in problems) else item), problems
-
-
-def _episode_audio(folder: Path, problems: list[Problem]) -> AudioInfo | None:
-    files = [p for p in _visible_children(folder) if p.suffix.lower() in AUDIO_TYPES]
-    if len(files) != 1:
-        found = ", ".join(p.name for p in files) or "none"
-        problems.append(
-            Problem(f"needs exactly one .mp3 or .m4a audio file (found: {found})", folder)
-        )
-        return None
-    try:
-        return read_audio(files[0])
-    except ContentError as err:
-        problems.append(err.problem)
-        return None
-
-
-def _attachment(
-    folder: Path, stem: str, types: dict[str, str], problems: list[Problem]
-) -> Attachment | None:
-    found = [
-        folder / f"{stem}{suffix}" for suffix in types if (folder / f"{stem}{suffix}").is_file()
-    ]
-    if len(found) > 1:
-        problems.append(Problem(f"keep only one of {', '.join(p.name for p in found)}", folder))
-        return None
-    if not found:
-        return None
-    return Attachment(found[0], types[found[0].suffix])
-
-
-def _chapters(folder: Path) -> Attachment | None:
-    path = folder / "chapters.json"
-    return Attachment(path, CHAPTERS_TYPE) if path.is_file() else None
+    return fields.unless_errors(article)
 
 
 def _check_unique(items: list[Article] | list[Episode], kind: str, problems: list[Problem]) -> None:

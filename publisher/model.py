@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from publisher.audio import AudioInfo
+from publisher.chapters import Chapter
 from publisher.config import Config
+from publisher.transcripts import Cue
 
 
 @dataclass(frozen=True)
@@ -54,18 +56,30 @@ class Article(Item):
 
 
 @dataclass(frozen=True)
+class Soundbite:
+    start: float
+    duration: float
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Episode(Item):
     audio: AudioInfo | None = None
+    alternate_audio: tuple[AudioInfo, ...] = ()
     guid: str = ""
     number: int | None = None
     season: int | None = None
+    season_name: str = ""
     episode_type: str = "full"
     explicit: bool | None = None
+    block: bool = False
     article_slug: str | None = None
     transcript: Attachment | None = None
-    chapters: Attachment | None = None
+    cues: tuple[Cue, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
     cover: Attachment | None = None
     persons: tuple[dict[str, Any], ...] = ()
+    soundbites: tuple[Soundbite, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,13 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from publisher.audio import AudioInfo
+from publisher.chapters import CHAPTERS_NAME, Chapter
 from publisher.config import Config
 from publisher.markup import RenderedText, shorten
-from publisher.model import Article, Episode, Site
+from publisher.model import Article, Episode, Site, Soundbite
 from publisher.slugs import slugify
+from publisher.transcripts import transcript_paragraphs
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,28 @@ class AudioView:
     mime_type: str
     size: int
     seconds: int
+    bitrate: int = 0
 
     @property
     def duration_label(self) -> str:
         return format_duration(self.seconds)
+
+
+@dataclass(frozen=True)
+class EpisodeExtras:
+    """What only episodes have: other formats, transcript, chapters, cover, people."""
+
+    alternates: tuple[AudioView, ...] = ()
+    transcript: Link | None = None
+    transcript_type: str = ""
+    transcript_paragraphs: tuple[tuple[str, str], ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    chapters_link: Link | None = None
+    cover: Link | None = None
+    persons: tuple[dict[str, Any], ...] = ()
+    soundbites: tuple[Soundbite, ...] = ()
+    season_name: str = ""
+    block: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class Entry:
     guid: str = ""
     explicit: bool | None = None
     updated: dt.datetime | None = None
+    extras: EpisodeExtras = EpisodeExtras()
 
     @property
     def last_modified(self) -> dt.datetime:
@@ -121,17 +143,36 @@ def episode_entry(config: Config, episode: Episode, text: RenderedText, now: dt.
     return Entry(
         **_item_entry_fields(config, episode, "episode", text, now),
         companion_slug=episode.article_slug,
-        audio=AudioView(
-            make_link(config, folder + audio.filename),
-            audio.mime_type,
-            audio.size,
-            audio.whole_seconds,
-        ),
+        audio=_audio_view(config, folder, audio),
         number=episode.number,
         season=episode.season,
         episode_type=episode.episode_type,
         guid=episode.guid,
         explicit=episode.explicit,
+        extras=_episode_extras(config, episode, folder),
+    )
+
+
+def _audio_view(config: Config, folder: str, audio: AudioInfo) -> AudioView:
+    link = make_link(config, folder + audio.filename)
+    return AudioView(link, audio.mime_type, audio.size, audio.whole_seconds, audio.bitrate)
+
+
+def _episode_extras(config: Config, episode: Episode, folder: str) -> EpisodeExtras:
+    transcript = episode.transcript
+    cover = episode.cover
+    return EpisodeExtras(
+        alternates=tuple(_audio_view(config, folder, a) for a in episode.alternate_audio),
+        transcript=make_link(config, folder + transcript.filename) if transcript else None,
+        transcript_type=transcript.mime_type if transcript else "",
+        transcript_paragraphs=tuple(transcript_paragraphs(episode.cues)),
+        chapters=episode.chapters,
+        chapters_link=make_link(config, folder + CHAPTERS_NAME) if episode.chapters else None,
+        cover=make_link(config, folder + cover.filename) if cover else None,
+        persons=episode.persons,
+        soundbites=episode.soundbites,
+        season_name=episode.season_name,
+        block=episode.block,
     )
 
 

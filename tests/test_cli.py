@@ -30,7 +30,8 @@ BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
     ),
     "missing audio": (
         lambda s: s.write("episodes/ep/episode.md", "---\ntitle: T\ndate: 2026-01-04\n---\n"),
-        "{root}/episodes/ep: needs exactly one .mp3 or .m4a audio file (found: none)",
+        "{root}/episodes/ep: needs one audio file, an .mp3 or .m4a (at most one of each; "
+        "found: none)",
     ),
     "unreadable audio": (
         lambda s: s.episode("ep", "title: T\ndate: 2026-01-04", fixture="not-audio.mp3"),

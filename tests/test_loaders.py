@@ -99,15 +99,16 @@ def test_audio_problems(make_site: Callable[..., SiteFactory]) -> None:
     site = make_site()
     site.write("episodes/silent/episode.md", "---\ntitle: T\ndate: 2026-01-04\n---\n")
     site.episode("double", "title: T\ndate: 2026-01-04")
-    site.audio("double", "tone.m4a")
+    site.audio("double", "tone.mp3", name="other.mp3")
     site.episode("broken", "title: T\ndate: 2026-01-04", fixture="empty.mp3")
     root = site.root
     assert problems_of(site) == [
         f"{root}/episodes/broken/broken.mp3: the audio file is empty; export it again from your "
         "audio editor",
-        f"{root}/episodes/double: needs exactly one .mp3 or .m4a audio file "
-        "(found: double.m4a, double.mp3)",
-        f"{root}/episodes/silent: needs exactly one .mp3 or .m4a audio file (found: none)",
+        f"{root}/episodes/double: needs one audio file, an .mp3 or .m4a (at most one of each; "
+        "found: double.mp3, other.mp3)",
+        f"{root}/episodes/silent: needs one audio file, an .mp3 or .m4a (at most one of each; "
+        "found: none)",
     ]
 
 
