@@ -22,6 +22,11 @@ class Chapter:
     toc: bool = True
 
     @property
+    def iso_duration(self) -> str:
+        """The start as an ISO 8601 duration for ``<time datetime>``, e.g. ``PT90.5S``."""
+        return f"PT{self.start:g}S"
+
+    @property
     def start_label(self) -> str:
         """``m:ss`` or ``h:mm:ss`` for show notes and the page."""
         whole = int(self.start)
