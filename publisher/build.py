@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.assets import AssetMap, collect_assets
-from publisher.chapters import CHAPTERS_NAME, chapters_json
 from publisher.config import Config, load_config
 from publisher.dates import localize_now
+from publisher.episode_files import add_episode_files
 from publisher.errors import Problem
 from publisher.feeds import articles_feed, podcast_feed
 from publisher.identity import show_guid
 from publisher.loaders import load_site
 from publisher.markup import RenderedText, render_markdown
-from publisher.model import Episode, Site
+from publisher.model import Site
 from publisher.output import OutputTree
 from publisher.render import PageRenderer, make_environment, theme_dir
 from publisher.views import Link, build_site_view, make_link
@@ -49,7 +49,9 @@ def render_site(site: Site, now: dt.datetime, include_unreleased: bool = False) 
     tree = OutputTree()
     assets = collect_assets(theme_dir() / "static", config.root / "templates" / "static", tree)
     artwork = _add_artwork(config, tree)
-    view = build_site_view(visible, _render_texts(visible), now)
+    texts = _render_texts(visible)
+    add_episode_files(visible, texts, tree)
+    view = build_site_view(visible, texts, now, tree.size)
     renderer = PageRenderer(make_environment(config.root / "templates"), view, assets, artwork)
     for path, text in renderer.pages():
         tree.add(path, text)
@@ -57,7 +59,6 @@ def render_site(site: Site, now: dt.datetime, include_unreleased: bool = False) 
         "feed.xml", podcast_feed(view, config.podcast.guid or show_guid(config.feed_url), artwork)
     )
     tree.add("articles/feed.xml", articles_feed(view))
-    _add_episode_files(visible, tree)
     return tree
 
 
@@ -83,25 +84,3 @@ def _add_artwork(config: Config, tree: OutputTree) -> Link | None:
     name = "artwork" + artwork.suffix.lower()
     content = (config.root / artwork).read_bytes()
     return make_link(config, AssetMap().add(name, content, tree))
-
-
-def _add_episode_files(site: Site, tree: OutputTree) -> None:
-    config = site.config
-    for episode in site.episodes:
-        folder = f"episodes/{episode.slug}/"
-        assert episode.audio is not None
-        for audio in (episode.audio, *episode.alternate_audio):
-            tree.add(folder + audio.filename, audio.source)
-        for attachment in (episode.transcript, episode.cover):
-            if attachment is not None:
-                tree.add(folder + attachment.filename, attachment.source)
-        if episode.chapters:
-            tree.add(folder + CHAPTERS_NAME, _chapters_content(episode, config.podcast.title))
-
-
-def _chapters_content(episode: Episode, podcast: str) -> bytes | Path:
-    """The editor's own chapters.json as it is, or one written from the front matter."""
-    written = episode.source.parent / CHAPTERS_NAME
-    if written.is_file():
-        return written
-    return chapters_json(episode.chapters, episode.title, podcast)

@@ -8,14 +8,65 @@ from pathlib import Path, PurePosixPath
 
 from publisher.errors import PublisherError
 
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Spliced:
+    """New bytes followed by a byte range of a file: a fresh tag in front of audio frames."""
+
+    head: bytes
+    source: Path
+    start: int
+    end: int
+
+    @property
+    def size(self) -> int:
+        return len(self.head) + self.end - self.start
+
+    def chunks(self) -> Iterator[bytes]:
+        yield self.head
+        with self.source.open("rb") as handle:
+            handle.seek(self.start)
+            remaining = self.end - self.start
+            while remaining > 0:
+                chunk = handle.read(min(CHUNK, remaining))
+                if not chunk:
+                    raise OSError(f"{self.source} changed while it was being read")
+                remaining -= len(chunk)
+                yield chunk
+
+
+Content = bytes | Path | Spliced
+
+
+def chunks_of(content: Content) -> Iterator[bytes]:
+    """The content in pieces of at most about 1 MiB, without loading whole files."""
+    if isinstance(content, bytes):
+        yield content
+    elif isinstance(content, Spliced):
+        yield from content.chunks()
+    else:
+        with content.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+
+def size_of(content: Content) -> int:
+    if isinstance(content, bytes):
+        return len(content)
+    if isinstance(content, Spliced):
+        return content.size
+    return content.stat().st_size
+
 
 @dataclass
 class OutputTree:
-    """Output paths (POSIX, relative) mapped to bytes or to a source file to copy."""
+    """Output paths (POSIX, relative) mapped to bytes, a source file, or a spliced file."""
 
-    files: dict[str, bytes | Path] = field(default_factory=dict)
+    files: dict[str, Content] = field(default_factory=dict)
 
-    def add(self, path: str, content: bytes | str | Path) -> None:
+    def add(self, path: str, content: bytes | str | Path | Spliced) -> None:
         """Add one output file; refuse a second file at the same path or an escaping path."""
         key = normalize_output_path(path)
         if key in self.files:
@@ -31,12 +82,10 @@ class OutputTree:
         return iter(sorted(self.files))
 
     def read(self, path: str) -> bytes:
-        content = self.files[path]
-        return content.read_bytes() if isinstance(content, Path) else content
+        return b"".join(chunks_of(self.files[path]))
 
     def size(self, path: str) -> int:
-        content = self.files[path]
-        return content.stat().st_size if isinstance(content, Path) else len(content)
+        return size_of(self.files[path])
 
 
 def normalize_output_path(path: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -136,33 +137,45 @@ def article_entry(config: Config, article: Article, text: RenderedText, now: dt.
     )
 
 
-def episode_entry(config: Config, episode: Episode, text: RenderedText, now: dt.datetime) -> Entry:
+def episode_entry(
+    config: Config,
+    episode: Episode,
+    text: RenderedText,
+    now: dt.datetime,
+    size_of: Callable[[str], int],
+) -> Entry:
     audio = episode.audio
     assert audio is not None, "the loader refuses episodes without audio"
     folder = f"episodes/{episode.slug}/"
     return Entry(
         **_item_entry_fields(config, episode, "episode", text, now),
         companion_slug=episode.article_slug,
-        audio=_audio_view(config, folder, audio),
+        audio=_audio_view(config, folder, audio, size_of),
         number=episode.number,
         season=episode.season,
         episode_type=episode.episode_type,
         guid=episode.guid,
         explicit=episode.explicit,
-        extras=_episode_extras(config, episode, folder),
+        extras=_episode_extras(config, episode, folder, size_of),
     )
 
 
-def _audio_view(config: Config, folder: str, audio: AudioInfo) -> AudioView:
-    link = make_link(config, folder + audio.filename)
-    return AudioView(link, audio.mime_type, audio.size, audio.whole_seconds, audio.bitrate)
+def _audio_view(
+    config: Config, folder: str, audio: AudioInfo, size_of: Callable[[str], int]
+) -> AudioView:
+    """The published copy: its size is the tagged file's, which the feed must state."""
+    path = folder + audio.filename
+    link = make_link(config, path)
+    return AudioView(link, audio.mime_type, size_of(path), audio.whole_seconds, audio.bitrate)
 
 
-def _episode_extras(config: Config, episode: Episode, folder: str) -> EpisodeExtras:
+def _episode_extras(
+    config: Config, episode: Episode, folder: str, size_of: Callable[[str], int]
+) -> EpisodeExtras:
     transcript = episode.transcript
     cover = episode.cover
     return EpisodeExtras(
-        alternates=tuple(_audio_view(config, folder, a) for a in episode.alternate_audio),
+        alternates=tuple(_audio_view(config, folder, a, size_of) for a in episode.alternate_audio),
         transcript=make_link(config, folder + transcript.filename) if transcript else None,
         transcript_type=transcript.mime_type if transcript else "",
         transcript_paragraphs=tuple(transcript_paragraphs(episode.cues)),
@@ -215,12 +228,17 @@ class SiteView:
 
 
 def build_site_view(
-    site: Site, texts: dict[tuple[str, str], RenderedText], now: dt.datetime
+    site: Site,
+    texts: dict[tuple[str, str], RenderedText],
+    now: dt.datetime,
+    size_of: Callable[[str], int],
 ) -> SiteView:
-    """Turn the visible model into entries, newest first."""
+    """Turn the visible model into entries, newest first; ``size_of`` gives output file sizes."""
     config = site.config
     articles = [article_entry(config, a, texts[("article", a.slug)], now) for a in site.articles]
-    episodes = [episode_entry(config, e, texts[("episode", e.slug)], now) for e in site.episodes]
+    episodes = [
+        episode_entry(config, e, texts[("episode", e.slug)], now, size_of) for e in site.episodes
+    ]
     return SiteView(
         config,
         tuple(reversed(articles)),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import PublisherError
-from publisher.output import OutputTree
+from publisher.output import OutputTree, chunks_of
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,10 @@ def file_sha256(path: Path) -> str:
 
 
 def describe(tree: OutputTree, path: str) -> FileInfo:
-    content = tree.files[path]
-    if isinstance(content, Path):
-        return FileInfo(content.stat().st_size, file_sha256(content))
-    return FileInfo(len(content), hashlib.sha256(content).hexdigest())
+    digest = hashlib.sha256()
+    for chunk in chunks_of(tree.files[path]):
+        digest.update(chunk)
+    return FileInfo(tree.size(path), digest.hexdigest())
 
 
 def guard_output_dir(out: Path, site_root: Path) -> None:
@@ -95,13 +95,8 @@ def _write_if_changed(tree: OutputTree, path: str, dest: Path, info: FileInfo) -
     handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
-            content = tree.files[path]
-            if isinstance(content, Path):
-                with content.open("rb") as source:
-                    while chunk := source.read(CHUNK):
-                        stream.write(chunk)
-            else:
-                stream.write(content)
+            for chunk in chunks_of(tree.files[path]):
+                stream.write(chunk)
         os.chmod(temp, 0o644)
         os.replace(temp, dest)
     except BaseException:
