@@ -41,8 +41,7 @@ class Problem:
     def __str__(self) -> str:
         where = format_location(self.path, self.line, self.key)
         prefix = f"{where}: " if where else ""
-        label = "" if self.is_error else f"{self.severity}: "
-        return f"{prefix}{label}{self.message}"
+        return f"{prefix}{self.severity}: {self.message}"
 
 
 class PublisherError(Exception):

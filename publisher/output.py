@@ -96,7 +96,7 @@ def normalize_output_path(path: str) -> str:
     >>> normalize_output_path("../etc/passwd")
     Traceback (most recent call last):
     ...
-    publisher.errors.PublisherError: output path '../etc/passwd' leaves the output folder
+    publisher.errors.PublisherError: error: output path '../etc/passwd' leaves the output folder
     """
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:

@@ -42,7 +42,7 @@ def test_m4a_facts() -> None:
 def test_unreadable_audio_names_the_file(fixture: str, message: str) -> None:
     with pytest.raises(AudioError) as caught:
         read_audio(AUDIO / fixture)
-    assert str(caught.value).startswith(f"{AUDIO / fixture}: {message}")
+    assert str(caught.value).startswith(f"{AUDIO / fixture}: error: {message}")
 
 
 def test_wrong_extension_is_refused(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_template_syntax_error_names_the_template(
     with pytest.raises(PublisherError) as caught:
         build_site(site.root, tmp_path / "out")
     assert str(caught.value).startswith(
-        f"{site.root / 'templates' / 'index.html'}:2: template error:"
+        f"{site.root / 'templates' / 'index.html'}:2: error: template error:"
     )
     assert not (tmp_path / "out").exists()
 

@@ -21,21 +21,21 @@ def assert_user_error(result, expected: str, out: Path) -> None:  # type: ignore
 BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
     "malformed yaml": (
         lambda s: s.article("2026-01-04-a", "title: A: B: C\ndate: 2026-01-04"),
-        "{root}/articles/2026-01-04-a.md:2: front matter is not valid YAML: mapping values are "
+        "{root}/articles/2026-01-04-a.md:2: error: front matter is not valid YAML: mapping values are "
         "not allowed here (check quotes, colons and indentation)",
     ),
     "missing title": (
         lambda s: s.article("2026-01-04-a", "date: 2026-01-04"),
-        "{root}/articles/2026-01-04-a.md:1: title is required; add a line 'title: ...'",
+        "{root}/articles/2026-01-04-a.md:1: error: title is required; add a line 'title: ...'",
     ),
     "missing audio": (
         lambda s: s.write("episodes/ep/episode.md", "---\ntitle: T\ndate: 2026-01-04\n---\n"),
-        "{root}/episodes/ep: needs one audio file, an .mp3 or .m4a (at most one of each; "
+        "{root}/episodes/ep: error: needs one audio file, an .mp3 or .m4a (at most one of each; "
         "found: none)",
     ),
     "unreadable audio": (
         lambda s: s.episode("ep", "title: T\ndate: 2026-01-04", fixture="not-audio.mp3"),
-        "{root}/episodes/ep/ep.mp3: cannot read this audio file (can't sync to MPEG frame); "
+        "{root}/episodes/ep/ep.mp3: error: cannot read this audio file (can't sync to MPEG frame); "
         "export it again as MP3",
     ),
     "duplicate slug": (
@@ -43,12 +43,12 @@ BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
             s.article("2026-01-04-a", "title: A\ndate: 2026-01-04"),
             s.article("2026-01-05-b", "title: B\ndate: 2026-01-05\nslug: a"),
         ),
-        "{root}/articles/2026-01-05-b.md: article slug 'a' is also used by "
+        "{root}/articles/2026-01-05-b.md: error: article slug 'a' is also used by "
         "{root}/articles/2026-01-04-a.md; give one of them another slug",
     ),
     "escaping slug": (
         lambda s: s.article("2026-01-04-a", "title: A\ndate: 2026-01-04\nslug: ../../../tmp/x"),
-        "{root}/articles/2026-01-04-a.md:4: slug: '../../../tmp/x' is not a slug: use "
+        "{root}/articles/2026-01-04-a.md:4: error: slug: '../../../tmp/x' is not a slug: use "
         "lower-case letters, digits and hyphens such as 'tmp-x'",
     ),
     "non-utf8": (
@@ -58,11 +58,11 @@ BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
                 b"---\ntitle: A\ndate: 2026-01-04\n---\nCaf\xe9 au lait\n"
             )
         ),
-        "{root}/articles/2026-01-04-a.md:5: not UTF-8 text (byte 0xe9); save the file as UTF-8",
+        "{root}/articles/2026-01-04-a.md:5: error: not UTF-8 text (byte 0xe9); save the file as UTF-8",
     ),
     "bad site.toml": (
         lambda s: s.write("site.toml", '[site]\ntitle = "T"\nbase_url = "ftp://x"\n'),
-        "{root}/site.toml: key site.base_url: 'ftp://x' is not an absolute http(s) URL such as "
+        "{root}/site.toml: key site.base_url: error: 'ftp://x' is not an absolute http(s) URL such as "
         "'https://example.org'",
     ),
 }
@@ -138,10 +138,10 @@ def test_check_lists_every_problem(make_site: Callable[..., SiteFactory]) -> Non
     result = run_cli("--site", str(site.root), "check", "--now", "2026-01-10")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{site.root}/articles/2026-01-04-a.md:1: title is required; add a line 'title: ...'",
-        f"{site.root}/episodes/ep/ep.mp3: the audio file is empty; export it again from your "
+        f"{site.root}/articles/2026-01-04-a.md:1: error: title is required; add a line 'title: ...'",
+        f"{site.root}/episodes/ep/ep.mp3: error: the audio file is empty; export it again from your "
         "audio editor",
-        f"{site.root}/episodes/ep/episode.md:4: season: must be a whole number of 1 or more",
+        f"{site.root}/episodes/ep/episode.md:4: error: season: must be a whole number of 1 or more",
     ]
 
 
@@ -174,6 +174,6 @@ def test_main_in_process_maps_errors_to_exit_1(
         main(["--site", str(tmp_path), "build"])
     assert caught.value.code == 1
     assert capsys.readouterr().err == (
-        f"{tmp_path}/site.toml: no site.toml here; "
+        f"{tmp_path}/site.toml: error: no site.toml here; "
         "run publisher in a site directory or pass --site DIR\n"
     )

@@ -58,16 +58,16 @@ def test_every_wrong_key_is_reported_at_once(make_site: Callable[..., SiteFactor
         load_config(site.root)
     path = site.root / "site.toml"
     assert messages(caught.value) == [
-        f"{path}: key site.title: is required but missing",
-        f"{path}: key site.base_url: 'example.org' is not an absolute http(s) URL such as "
+        f"{path}: key site.title: error: is required but missing",
+        f"{path}: key site.base_url: error: 'example.org' is not an absolute http(s) URL such as "
         "'https://example.org'",
-        f"{path}: key site.language: 'English' is not a language code such as 'en' or 'en-gb'",
-        f"{path}: key site.timezone: unknown timezone 'Europe/Londn' (use an IANA name such as "
+        f"{path}: key site.language: error: 'English' is not a language code such as 'en' or 'en-gb'",
+        f"{path}: key site.timezone: error: unknown timezone 'Europe/Londn' (use an IANA name such as "
         "'Europe/London')",
-        f"{path}: key podcast.explicit: must be true or false (without quotes)",
-        f"{path}: key podcast.owner_email: 'not-an-email' is not an email address",
-        f"{path}: key podcast.type: 'weekly' must be one of: episodic, serial",
-        f"{path}: key podcast.release_weekday: 'sundays' must be one of: monday, tuesday, "
+        f"{path}: key podcast.explicit: error: must be true or false (without quotes)",
+        f"{path}: key podcast.owner_email: error: 'not-an-email' is not an email address",
+        f"{path}: key podcast.type: error: 'weekly' must be one of: episodic, serial",
+        f"{path}: key podcast.release_weekday: error: 'sundays' must be one of: monday, tuesday, "
         "wednesday, thursday, friday, saturday, sunday",
     ]
 
@@ -89,7 +89,7 @@ def test_toml_syntax_error_names_the_line(make_site: Callable[..., SiteFactory])
     site.write("site.toml", '[site]\ntitle = "A"\nbase_url = https://x\n')
     with pytest.raises(ConfigError) as caught:
         load_config(site.root)
-    assert str(caught.value).startswith(f"{site.root / 'site.toml'}:3: not valid TOML: ")
+    assert str(caught.value).startswith(f"{site.root / 'site.toml'}:3: error: not valid TOML: ")
 
 
 def test_missing_config_says_what_to_do(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_missing_artwork_is_an_error(make_site: Callable[..., SiteFactory]) -> N
     with pytest.raises(ProblemsFound) as caught:
         load_config(site.root)
     assert messages(caught.value) == [
-        f"{site.root / 'site.toml'}: key podcast.artwork: artwork file cover.jpg does not exist"
+        f"{site.root / 'site.toml'}: key podcast.artwork: error: artwork file cover.jpg does not exist"
     ]
 
 

@@ -85,13 +85,13 @@ def test_every_content_error_is_collected(make_site: Callable[..., SiteFactory])
     site.episode("ep", "title: T\ndate: 2026-01-04\nnumber: zero\ntype: teaser")
     root = site.root
     assert problems_of(site) == [
-        f"{root}/articles/2026-01-04-no-title.md:1: title is required; add a line 'title: ...'",
-        f"{root}/articles/2026-01-05-bad-date.md:3: date: 'soon' is not a date; write YYYY-MM-DD "
+        f"{root}/articles/2026-01-04-no-title.md:1: error: title is required; add a line 'title: ...'",
+        f"{root}/articles/2026-01-05-bad-date.md:3: error: date: 'soon' is not a date; write YYYY-MM-DD "
         "or YYYY-MM-DD HH:MM",
-        f"{root}/articles/notes.md: article file names look like 2025-01-05-my-title.md "
+        f"{root}/articles/notes.md: error: article file names look like 2025-01-05-my-title.md "
         "(date, then slug)",
-        f"{root}/episodes/ep/episode.md:4: number: must be a whole number of 1 or more",
-        f"{root}/episodes/ep/episode.md:5: type: must be one of: full, trailer, bonus",
+        f"{root}/episodes/ep/episode.md:4: error: number: must be a whole number of 1 or more",
+        f"{root}/episodes/ep/episode.md:5: error: type: must be one of: full, trailer, bonus",
     ]
 
 
@@ -103,11 +103,11 @@ def test_audio_problems(make_site: Callable[..., SiteFactory]) -> None:
     site.episode("broken", "title: T\ndate: 2026-01-04", fixture="empty.mp3")
     root = site.root
     assert problems_of(site) == [
-        f"{root}/episodes/broken/broken.mp3: the audio file is empty; export it again from your "
+        f"{root}/episodes/broken/broken.mp3: error: the audio file is empty; export it again from your "
         "audio editor",
-        f"{root}/episodes/double: needs one audio file, an .mp3 or .m4a (at most one of each; "
+        f"{root}/episodes/double: error: needs one audio file, an .mp3 or .m4a (at most one of each; "
         "found: double.mp3, other.mp3)",
-        f"{root}/episodes/silent: needs one audio file, an .mp3 or .m4a (at most one of each; "
+        f"{root}/episodes/silent: error: needs one audio file, an .mp3 or .m4a (at most one of each; "
         "found: none)",
     ]
 
@@ -118,7 +118,7 @@ def test_duplicate_slugs(make_site: Callable[..., SiteFactory]) -> None:
     site.article("2026-01-05-other", "title: B\ndate: 2026-01-05\nslug: same")
     root = site.root
     assert problems_of(site) == [
-        f"{root}/articles/2026-01-05-other.md: article slug 'same' is also used by "
+        f"{root}/articles/2026-01-05-other.md: error: article slug 'same' is also used by "
         f"{root}/articles/2026-01-04-same.md; give one of them another slug"
     ]
 
@@ -129,9 +129,9 @@ def test_slugs_that_escape_are_refused(make_site: Callable[..., SiteFactory]) ->
     site.article("2026-01-05-y", "title: B\ndate: 2026-01-05\nepisode: ../up")
     root = site.root
     assert problems_of(site) == [
-        f"{root}/articles/2026-01-04-x.md:4: slug: '../../etc' is not a slug: use lower-case "
+        f"{root}/articles/2026-01-04-x.md:4: error: slug: '../../etc' is not a slug: use lower-case "
         "letters, digits and hyphens such as 'etc'",
-        f"{root}/articles/2026-01-05-y.md:4: episode: '../up' is not a slug: use lower-case "
+        f"{root}/articles/2026-01-05-y.md:4: error: episode: '../up' is not a slug: use lower-case "
         "letters, digits and hyphens such as 'up'",
     ]
 
@@ -143,7 +143,7 @@ def test_symlink_out_of_the_site_is_refused(make_site: Callable[..., SiteFactory
     (site.root / "articles").mkdir()
     os.symlink(outside, site.root / "articles" / "2026-01-04-secret.md")
     assert problems_of(site) == [
-        f"{site.root}/articles/2026-01-04-secret.md: points outside the site directory; "
+        f"{site.root}/articles/2026-01-04-secret.md: error: points outside the site directory; "
         "copy the file in instead"
     ]
 
@@ -156,8 +156,8 @@ def test_an_episode_pairs_with_one_article(make_site: Callable[..., SiteFactory]
     site.article("2026-01-05-three", "title: Three\ndate: 2026-01-05\nepisode: nope")
     root = site.root
     assert problems_of(site) == [
-        f"{root}/articles/2026-01-05-three.md: episode: no episode folder episodes/nope/",
-        f"{root}/episodes/ep/episode.md: episode 'ep' is the companion of both 'one' and 'two'; "
+        f"{root}/articles/2026-01-05-three.md: error: episode: no episode folder episodes/nope/",
+        f"{root}/episodes/ep/episode.md: error: episode 'ep' is the companion of both 'one' and 'two'; "
         "pair it with one article",
     ]
 
@@ -168,6 +168,6 @@ def test_an_article_pairs_with_one_episode(make_site: Callable[..., SiteFactory]
     site.episode("b", "title: B\ndate: 2026-01-04\narticle: one")
     site.article("2026-01-04-one", "title: One\ndate: 2026-01-04\nepisode: a")
     assert problems_of(site) == [
-        f"{site.root}/episodes/b/episode.md: article: 'one' is already the companion of "
+        f"{site.root}/episodes/b/episode.md: error: article: 'one' is already the companion of "
         "episode 'a'; an article pairs with one episode",
     ]

@@ -251,7 +251,7 @@ def test_storage_errors_name_the_problem_and_never_the_secret(
     assert done.value.code == 1
     captured = capsys.readouterr()
     assert (
-        "s3://no-such-bucket-here/x/: bucket 'no-such-bucket-here' does not exist; "
+        "s3://no-such-bucket-here/x/: error: bucket 'no-such-bucket-here' does not exist; "
         "check [publish] target in site.toml" in captured.err
     )
     assert SECRET not in captured.err + captured.out
