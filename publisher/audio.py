@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import mutagen
-from mutagen.mp3 import MP3
+from mutagen.mp3 import MP3, BitrateMode
 from mutagen.mp4 import MP4
 
 from publisher.errors import AudioError
@@ -27,6 +27,8 @@ class AudioInfo:
     sample_rate: int
     channels: int
     mime_type: str
+    vbr_header: bool = True
+    """False for an MP3 without a Xing/Info/VBRI header, whose duration players must guess."""
 
     @property
     def filename(self) -> str:
@@ -77,4 +79,5 @@ def read_audio(path: Path) -> AudioInfo:
         sample_rate=int(getattr(info, "sample_rate", 0) or 0),
         channels=int(getattr(info, "channels", 0) or 0),
         mime_type=AUDIO_TYPES[suffix],
+        vbr_header=reader is MP4 or info.bitrate_mode != BitrateMode.UNKNOWN,
     )

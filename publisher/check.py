@@ -16,6 +16,7 @@ from publisher.errors import Problem, ProblemsFound, PublisherError
 from publisher.mediatypes import AUDIO_TYPES
 from publisher.output import OutputTree
 from publisher.podcast_ns import ITUNES_NS
+from publisher.rules import run_rules
 from publisher.writer import MARKER, describe, file_sha256
 
 
@@ -76,7 +77,11 @@ def check_project(root: Path, now: dt.datetime, out: Path | None = None) -> list
 
 def check_rendered(project: Project, tree: OutputTree) -> list[Problem]:
     """Warnings from loading plus the rules over the rendered, not yet written, output."""
-    return [*project.warnings, *check_output(TreeSource(tree), project.config, "(build)")]
+    return [
+        *project.warnings,
+        *run_rules(project.site, tree),
+        *check_output(TreeSource(tree), project.config, "(build)"),
+    ]
 
 
 def check_output(files: FileSource, config: Config, label: str) -> list[Problem]:

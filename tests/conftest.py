@@ -35,6 +35,7 @@ timezone = "Europe/London"
 author = "Tess Tester"
 
 [podcast]
+artwork = "artwork.png"
 category = "Health & Fitness / Medicine"
 explicit = false
 owner_name = "Tess Tester"
@@ -49,6 +50,7 @@ class SiteFactory:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.write("site.toml", SITE_TOML)
+        shutil.copyfile(DATA / "artwork.png", root / "artwork.png")
 
     def write(self, path: str, text: str) -> Path:
         target = self.root / path

@@ -14,24 +14,13 @@ from mutagen.mp4 import MP4
 from publisher.audiotags import TAG_BLOCK, mp3_audio_span
 from tests.conftest import SiteFactory, build_site
 
-SITE_EXTRA = '\nartwork = "art.png"\nauthor = "Tess Tester"\n'
+SITE_EXTRA = '\nauthor = "Tess Tester"\n'
 CHAPTERS = "chapters:\n  - start: 0\n    title: Hello\n  - start: 0.5\n    title: Goodbye\n"
-
-
-def _png() -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (1400, 1400), (20, 90, 120)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
 def tagged_site(make_site: Callable[..., SiteFactory]) -> SiteFactory:
     site = make_site()
-    (site.root / "art.png").write_bytes(_png())
     toml = site.root / "site.toml"
     toml.write_text(toml.read_text().replace("[podcast]", "[podcast]" + SITE_EXTRA))
     site.episode(
@@ -56,7 +45,9 @@ def test_mp3_tags_read_back(tagged_site: SiteFactory, tmp_path: Path) -> None:
     assert str(tags.getall("COMM")[0]) == "About tags"
     assert tags.getall("WXXX")[0].url == "https://example.org/episodes/ep/"
     cover = tags.getall("APIC")[0]
-    assert cover.mime == "image/png" and cover.data == (tagged_site.root / "art.png").read_bytes()
+    assert (
+        cover.mime == "image/png" and cover.data == (tagged_site.root / "artwork.png").read_bytes()
+    )
     chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     assert [(c.start_time, c.end_time, str(c.sub_frames["TIT2"])) for c in chapters] == [
         (0, 500, "Hello"),
@@ -122,6 +113,6 @@ def test_m4a_atoms_read_back(tagged_site: SiteFactory, tmp_path: Path) -> None:
     assert tags["\xa9alb"] == ["Test Show"]
     assert tags["\xa9gen"] == ["Podcast"]
     assert tags["trkn"] == [(8, 0)]
-    assert bytes(tags["covr"][0]) == (tagged_site.root / "art.png").read_bytes()
+    assert bytes(tags["covr"][0]) == (tagged_site.root / "artwork.png").read_bytes()
     assert MP4(out / "episodes" / "aac" / "aac.m4a").info.length == pytest.approx(2.0, abs=0.1)
     assert source.read_bytes() == before

@@ -100,7 +100,7 @@ def test_missing_config_says_what_to_do(tmp_path: Path) -> None:
 def test_missing_artwork_is_an_error(make_site: Callable[..., SiteFactory]) -> None:
     site = make_site()
     (site.root / "site.toml").write_text(
-        (site.root / "site.toml").read_text() + 'artwork = "cover.jpg"\n'
+        (site.root / "site.toml").read_text().replace("artwork.png", "cover.jpg")
     )
     with pytest.raises(ProblemsFound) as caught:
         load_config(site.root)
@@ -112,7 +112,7 @@ def test_missing_artwork_is_an_error(make_site: Callable[..., SiteFactory]) -> N
 def test_artwork_outside_the_site_is_refused(make_site: Callable[..., SiteFactory]) -> None:
     site = make_site()
     (site.root / "site.toml").write_text(
-        (site.root / "site.toml").read_text() + 'artwork = "../secret.jpg"\n'
+        (site.root / "site.toml").read_text().replace("artwork.png", "../secret.jpg")
     )
     with pytest.raises(ProblemsFound, match="must be a path inside the site directory"):
         load_config(site.root)

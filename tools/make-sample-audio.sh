@@ -8,7 +8,7 @@ speak() {  # speak SLUG TEXT: a short spoken MP3 for episodes/SLUG/
   local slug=$1 text=$2 wav
   wav=$(mktemp --suffix=.wav)
   espeak-ng -v en-gb -s 150 -w "$wav" "$text"
-  ffmpeg -loglevel error -y -i "$wav" -ar 44100 -ac 1 -codec:a libmp3lame -b:a 48k \
+  ffmpeg -loglevel error -y -i "$wav" -ar 44100 -ac 1 -codec:a libmp3lame -b:a 64k \
     -map_metadata -1 -fflags +bitexact -flags:a +bitexact "episodes/$slug/$slug.mp3"
   rm -f "$wav"
 }
@@ -26,3 +26,6 @@ ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=440:duration=2" -ar 44100 
 : > tests/data/audio/empty.mp3
 head -c 200 tests/data/audio/tone.mp3 > tests/data/audio/truncated.mp3
 printf 'This is a text file, not audio.\n' > tests/data/audio/not-audio.mp3
+# A VBR MP3 without a Xing header: players guess its duration wrong (check warns).
+ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=300:duration=2" -ar 44100 -ac 1 \
+  -codec:a libmp3lame -q:a 5 -write_xing 0 -map_metadata -1 -fflags +bitexact tests/data/audio/no-xing.mp3
