@@ -29,3 +29,6 @@ printf 'This is a text file, not audio.\n' > tests/data/audio/not-audio.mp3
 # A VBR MP3 without a Xing header: players guess its duration wrong (check warns).
 ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=300:duration=2" -ar 44100 -ac 1 \
   -codec:a libmp3lame -q:a 5 -write_xing 0 -map_metadata -1 -fflags +bitexact tests/data/audio/no-xing.mp3
+# 22.05 kHz: a sample rate podcast apps handle badly (check warns).
+ffmpeg -loglevel error -y -f lavfi -i "sine=frequency=440:duration=1" -ar 22050 -ac 1 \
+  -codec:a libmp3lame -b:a 64k -map_metadata -1 -fflags +bitexact tests/data/audio/tone-22khz.mp3
