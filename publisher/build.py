@@ -11,9 +11,9 @@ from publisher.assets import AssetMap, collect_assets
 from publisher.config import Config, load_config
 from publisher.dates import localize_now
 from publisher.episode_files import add_episode_files
-from publisher.errors import Problem
+from publisher.errors import ContentError, Problem, ProblemsFound
 from publisher.feeds import articles_feed, podcast_feed
-from publisher.identity import show_guid
+from publisher.ledger import read_ledger
 from publisher.loaders import load_site
 from publisher.markup import RenderedText, render_markdown
 from publisher.model import Site
@@ -37,7 +37,11 @@ class Project:
 def load_project(root: Path) -> Project:
     """Read ``site.toml`` and all content; raise ``ProblemsFound`` listing every error."""
     config, config_warnings = load_config(root)
-    site, content_problems = load_site(config)
+    try:
+        ledger = read_ledger(root)
+    except ContentError as err:
+        raise ProblemsFound([err.problem]) from err
+    site, content_problems = load_site(config, ledger)
     return Project(config, site, [*config_warnings, *content_problems])
 
 
@@ -55,9 +59,7 @@ def render_site(site: Site, now: dt.datetime, include_unreleased: bool = False) 
     renderer = PageRenderer(make_environment(config.root / "templates"), view, assets, artwork)
     for path, text in renderer.pages():
         tree.add(path, text)
-    tree.add(
-        "feed.xml", podcast_feed(view, config.podcast.guid or show_guid(config.feed_url), artwork)
-    )
+    tree.add("feed.xml", podcast_feed(view, site.show_guid, artwork))
     tree.add("articles/feed.xml", articles_feed(view))
     return tree
 

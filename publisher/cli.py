@@ -24,6 +24,7 @@ from publisher.build import build as run_build
 from publisher.check import check_project
 from publisher.dates import parse_now
 from publisher.errors import ProblemsFound, PublisherError
+from publisher.ledger import LEDGER_NAME
 from publisher.publish import prepare_publish, run_publish
 from publisher.serve import Preview
 from publisher.sync import Upload
@@ -230,13 +231,18 @@ def publish(
         click.echo("Dry run: nothing was changed.", err=True)
         return
     with _upload_progress(plan.upload_bytes) as advance:
-        run_publish(prepared, advance)
+        ledger_changed = run_publish(prepared, advance)
     click.echo(
         f"Done: uploaded {len(plan.uploads)} file(s) ({_size(plan.upload_bytes)}), skipped "
         f"{plan.unchanged} unchanged, deleted {len(plan.deletes)}, in "
         f"{time.monotonic() - started:.1f} s.",
         err=True,
     )
+    if ledger_changed:
+        click.echo(
+            f"Updated {options.site / LEDGER_NAME}: commit it, it keeps episode GUIDs stable.",
+            err=True,
+        )
 
 
 @contextmanager

@@ -9,7 +9,8 @@ from publisher.chapters import Chapter, chapters_from_file, chapters_from_front_
 from publisher.config import Config
 from publisher.errors import ContentError, Problem
 from publisher.fields import FieldReader
-from publisher.identity import episode_guid, show_guid
+from publisher.identity import episode_guid, resolve_show_guid
+from publisher.ledger import Ledger
 from publisher.mediatypes import AUDIO_TYPES, IMAGE_TYPES, TRANSCRIPT_TYPES
 from publisher.model import Attachment, Episode
 from publisher.slugs import is_slug, slugify
@@ -23,8 +24,13 @@ EPISODE_TYPES = ("full", "trailer", "bonus")
 PREFERRED_AUDIO = (".mp3", ".m4a")
 
 
-def load_episode(config: Config, folder: Path) -> tuple[Episode | None, list[Problem]]:
-    """Build the :class:`Episode` of ``folder``; problems are returned, not raised."""
+def load_episode(
+    config: Config, folder: Path, ledger: Ledger | None = None
+) -> tuple[Episode | None, list[Problem]]:
+    """Build the :class:`Episode` of ``folder``; problems are returned, not raised.
+
+    Without a ``guid`` in the front matter, an episode keeps the GUID it was published with.
+    """
     path = folder / "episode.md"
     if not path.is_file():
         raise ContentError("episode folder has no episode.md; add one with front matter", folder)
@@ -38,13 +44,15 @@ def load_episode(config: Config, folder: Path) -> tuple[Episode | None, list[Pro
     audio, alternates = _episode_audio(folder, fields.problems)
     duration = audio.duration if audio else float("inf")
     transcript, cues = _transcript(folder, duration, fields.problems)
-    show = config.podcast.guid or show_guid(config.feed_url)
+    ledger = ledger or Ledger()
+    show = resolve_show_guid(config.podcast.guid, ledger.show_guid, config.feed_url)
+    pinned = ledger.episodes.get(folder.name)
     episode = Episode(
         slug=folder.name,
         **fields.item_fields(),
         audio=audio,
         alternate_audio=alternates,
-        guid=fields.text("guid") or episode_guid(show, folder.name),
+        guid=fields.text("guid") or (pinned.guid if pinned else episode_guid(show, folder.name)),
         number=fields.count("number"),
         season=fields.count("season"),
         season_name=fields.text("season_name"),

@@ -19,6 +19,15 @@ def show_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_NAMESPACE_UUID, seed))
 
 
+def resolve_show_guid(configured: str, pinned: str, feed_url: str) -> str:
+    """``site.toml``'s guid, else the one pinned in ``published.toml``, else derived.
+
+    >>> resolve_show_guid("", "pinned-guid", "https://new.example/feed.xml")
+    'pinned-guid'
+    """
+    return configured or pinned or show_guid(feed_url)
+
+
 def episode_guid(show: str, slug: str) -> str:
     """The default GUID of an episode: UUIDv5 of its slug inside the show's GUID.
 

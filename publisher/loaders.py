@@ -13,6 +13,8 @@ from publisher.config import Config
 from publisher.episodes import load_episode
 from publisher.errors import ContentError, Problem, ProblemsFound
 from publisher.fields import FieldReader
+from publisher.identity import resolve_show_guid
+from publisher.ledger import Ledger
 from publisher.model import Article, Episode, Site
 from publisher.slugs import is_slug, slugify
 
@@ -27,11 +29,17 @@ EPISODE_KEYS = {
 EPISODE_TYPES = ("full", "trailer", "bonus")
 
 
-def load_site(config: Config) -> tuple[Site, list[Problem]]:
+def load_site(config: Config, ledger: Ledger | None = None) -> tuple[Site, list[Problem]]:
     """Load every article and episode; raise :class:`ProblemsFound` listing all errors."""
+    ledger = ledger or Ledger()
     problems: list[Problem] = []
     articles = _load_all(config, _article_files(config, problems), _load_article, problems)
-    episodes = _load_all(config, _episode_dirs(config, problems), load_episode, problems)
+    episodes = _load_all(
+        config,
+        _episode_dirs(config, problems),
+        lambda c, folder: load_episode(c, folder, ledger),
+        problems,
+    )
     _check_unique(articles, "article", problems)
     _check_unique(episodes, "episode", problems)
     articles, episodes = _pair(articles, episodes, problems)
@@ -41,6 +49,8 @@ def load_site(config: Config) -> tuple[Site, list[Problem]]:
         config,
         tuple(sorted(articles, key=lambda a: a.sort_key)),
         tuple(sorted(episodes, key=lambda e: e.sort_key)),
+        show_guid=resolve_show_guid(config.podcast.guid, ledger.show_guid, config.feed_url),
+        ledger=ledger,
     )
     return site, problems
 

@@ -10,6 +10,7 @@ from typing import Any
 from publisher.audio import AudioInfo
 from publisher.chapters import Chapter
 from publisher.config import Config
+from publisher.ledger import Ledger
 from publisher.transcripts import Cue
 
 
@@ -89,6 +90,8 @@ class Site:
     config: Config
     articles: tuple[Article, ...] = ()
     episodes: tuple[Episode, ...] = ()
+    show_guid: str = ""
+    ledger: Ledger = field(default_factory=Ledger)
     _by_slug: dict[tuple[str, str], Item] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

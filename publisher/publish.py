@@ -13,7 +13,9 @@ from publisher.build import load_project, render_site
 from publisher.check import check_rendered
 from publisher.config import Config
 from publisher.errors import ProblemsFound, StorageError
+from publisher.guards import live_feed_problems, updated_ledger
 from publisher.headers import headers_for
+from publisher.ledger import Ledger, write_ledger
 from publisher.storage import Target, open_target
 from publisher.sync import PHASES, FileState, Plan, Upload, plan_sync
 from publisher.writer import Manifest, write_tree
@@ -36,6 +38,7 @@ class PreparedPublish:
     local: dict[str, FileState]
     remote: dict[str, FileState]
     plan: Plan
+    ledger: Ledger
     verified: int = 0
     """How many files the manifest did not cover and were inspected one by one."""
 
@@ -65,6 +68,7 @@ def prepare_publish(
     url = target_url or config.publish.target or DEFAULT_TARGET
     target = open_target(url, config.publish, Path.cwd() if target_url else root)
     remote, verified = _remote_states(target, local)
+    _guard_live_feed(target, tree.read("feed.xml"), config)
     plan = plan_sync(local, remote, prune)
     limit = config.publish.max_deletes
     if len(plan.deletes) > limit and not force:
@@ -73,7 +77,19 @@ def prepare_publish(
             "([publish] max_deletes); check the target is right, then run again with --force",
             target.description,
         )
-    return PreparedPublish(config, out, target, local, remote, plan, verified)
+    ledger = updated_ledger(project.site, tree, project.site.ledger)
+    return PreparedPublish(config, out, target, local, remote, plan, ledger, verified)
+
+
+def _guard_live_feed(target: Target, feed: bytes, config: Config) -> None:
+    live = target.read("feed.xml")
+    if live is None:
+        return
+    problems = live_feed_problems(live, feed, config, target.description + "feed.xml")
+    if any(p.is_error for p in problems):
+        raise ProblemsFound(problems)
+    for problem in problems:
+        log.warning("%s", problem)
 
 
 def _local_states(manifest: Manifest, config: Config) -> dict[str, FileState]:
@@ -101,11 +117,11 @@ def _remote_states(target: Target, local: dict[str, FileState]) -> tuple[dict[st
     return remote, len(unknown)
 
 
-def run_publish(prepared: PreparedPublish, on_upload: OnUpload | None = None) -> None:
+def run_publish(prepared: PreparedPublish, on_upload: OnUpload | None = None) -> bool:
     """Upload phase by phase (media, pages, feeds), then prune, then record the manifest.
 
     When any upload of a phase fails after retries, later phases never start, so the live feed
-    never names audio that is not fully uploaded.
+    never names audio that is not fully uploaded. Returns whether ``published.toml`` changed.
     """
     plan, target = prepared.plan, prepared.target
     published = dict(prepared.remote)
@@ -123,6 +139,7 @@ def run_publish(prepared: PreparedPublish, on_upload: OnUpload | None = None) ->
     finally:
         if published != prepared.remote or prepared.verified:
             _record_manifest(target, published)
+    return write_ledger(prepared.config.root, prepared.ledger)
 
 
 def _upload_all(

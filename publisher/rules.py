@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from publisher.config import Config
 from publisher.dates import WEEKDAYS
 from publisher.errors import Problem
+from publisher.guards import check_identity
 from publisher.model import Episode, Site
 from publisher.output import OutputTree
 
@@ -302,4 +303,4 @@ def _exists(tree: OutputTree, path: str) -> bool:
     return path in tree or f"{path.rstrip('/')}/index.html" in tree
 
 
-RULES: tuple[Rule, ...] = (check_show, check_episodes, check_audio, check_links)
+RULES: tuple[Rule, ...] = (check_show, check_episodes, check_audio, check_links, check_identity)

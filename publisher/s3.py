@@ -94,18 +94,19 @@ class S3Target:
         return merge_inventory(sizes, self._read_manifest())
 
     def _read_manifest(self) -> dict[str, FileState]:
-        key = self.key(MANIFEST_NAME)
+        body = self.read(MANIFEST_NAME)
+        return parse_manifest(body, self.description + MANIFEST_NAME) if body else {}
+
+    def read(self, path: str) -> bytes | None:
         try:
-            with self._errors("reading the manifest", MANIFEST_NAME):
-                body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            with self._errors("reading", path):
+                response = self.client.get_object(Bucket=self.bucket, Key=self.key(path))
+                return bytes(response["Body"].read())
         except StorageError as err:
-            if isinstance(err.__cause__, ClientError) and _code(err.__cause__) in (
-                "NoSuchKey",
-                "404",
-            ):
-                return {}
+            missing = ("NoSuchKey", "404")
+            if isinstance(err.__cause__, ClientError) and _code(err.__cause__) in missing:
+                return None
             raise
-        return parse_manifest(body, self.description + MANIFEST_NAME)
 
     def inspect(self, paths: list[str]) -> dict[str, FileState]:
         found = {}

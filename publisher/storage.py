@@ -34,6 +34,10 @@ class Target(Protocol):
         """Ask the target itself about files the manifest does not vouch for."""
         ...
 
+    def read(self, path: str) -> bytes | None:
+        """The published file at ``path``, or ``None`` when there is none."""
+        ...
+
     def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None: ...
 
     def delete(self, paths: list[str]) -> None: ...
@@ -125,6 +129,10 @@ class LocalTarget:
         return {
             p: FileState((self.root / p).stat().st_size, file_sha256(self.root / p)) for p in paths
         }
+
+    def read(self, path: str) -> bytes | None:
+        target = self.root / path
+        return target.read_bytes() if target.is_file() else None
 
     def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
         destination = self.root / path
