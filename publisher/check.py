@@ -12,11 +12,13 @@ from lxml import etree
 
 from publisher.build import Project, load_project, render_site
 from publisher.config import Config
-from publisher.errors import Problem, ProblemsFound, PublisherError
+from publisher.errors import Problem, ProblemsFound, PublisherError, StorageError
+from publisher.guards import live_feed_problems
 from publisher.mediatypes import AUDIO_TYPES
 from publisher.output import OutputTree
 from publisher.podcast_ns import ITUNES_NS
 from publisher.rules import run_rules
+from publisher.storage import DEFAULT_TARGET, open_target
 from publisher.writer import MARKER, describe, file_sha256
 
 
@@ -68,7 +70,7 @@ def check_project(root: Path, now: dt.datetime, out: Path | None = None) -> list
         return err.problems
     except PublisherError as err:
         return [err.problem]
-    problems = check_rendered(project, tree)
+    problems = check_rendered(project, tree) + _live_feed(project, tree)
     if out is not None and out.is_dir():
         problems += check_output(DirSource(out), project.config, str(out))
         problems += _compare_built(tree, out)
@@ -82,6 +84,22 @@ def check_rendered(project: Project, tree: OutputTree) -> list[Problem]:
         *run_rules(project.site, tree),
         *check_output(TreeSource(tree), project.config, "(build)"),
     ]
+
+
+def _live_feed(project: Project, tree: OutputTree) -> list[Problem]:
+    """Compare with the feed apps read now, when there is a publish target to read it from."""
+    config = project.config
+    if not config.publish.target and not (config.root / DEFAULT_TARGET).is_dir():
+        return []
+    try:
+        target = open_target(config.publish.target or DEFAULT_TARGET, config.publish, config.root)
+        live = target.read("feed.xml")
+    except StorageError as err:
+        message = f"could not read the live feed to compare GUIDs: {err.problem.message}"
+        return [Problem(message, err.problem.path, severity="warning")]
+    if live is None:
+        return []
+    return live_feed_problems(live, tree.read("feed.xml"), config, target.description + "feed.xml")
 
 
 def check_output(files: FileSource, config: Config, label: str) -> list[Problem]:

@@ -17,8 +17,8 @@ from publisher.slugs import is_slug, slugify
 from publisher.transcripts import Cue, parse_transcript
 
 EPISODE_KEYS = {
-    "title", "date", "number", "season", "season_name", "type", "explicit", "block", "summary",
-    "guid", "article", "chapters", "persons", "soundbites", "draft", "tags",
+    "title", "date", "number", "number_label", "season", "season_name", "type", "explicit",
+    "block", "summary", "guid", "article", "chapters", "persons", "soundbites", "draft", "tags",
 }  # fmt: skip
 EPISODE_TYPES = ("full", "trailer", "bonus")
 PREFERRED_AUDIO = (".mp3", ".m4a")
@@ -56,6 +56,7 @@ def load_episode(
         number=fields.count("number"),
         season=fields.count("season"),
         season_name=fields.text("season_name"),
+        number_label=fields.text("number_label")[:32],
         episode_type=fields.choice("type", EPISODE_TYPES),
         explicit=fields.flag("explicit"),
         block=bool(fields.flag("block")),

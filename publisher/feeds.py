@@ -165,7 +165,7 @@ def _podcast_item_extras(ours: PodcastIndexEntryExtension, config: Config, entry
     ours.soundbites = [(s.start, s.duration, _xml_text(s.title)) for s in extras.soundbites]
     ours.persons = [Person(**{k: str(v) for k, v in p.items()}) for p in extras.persons]
     ours.season, ours.season_name = entry.season, extras.season_name
-    ours.episode = entry.number
+    ours.episode, ours.episode_label = entry.number, extras.number_label
     ours.alternates = [
         AlternateEnclosure(
             prefixed(alt.link.abs_url, config.podcast.analytics_prefixes),

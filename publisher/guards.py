@@ -32,10 +32,13 @@ def check_identity(site: Site, tree: OutputTree) -> list[Problem]:
             )
         )
     current = {e.slug: e for e in site.episodes}
+    guids = {e.guid for e in site.episodes}
     for slug, published in sorted(ledger.episodes.items()):
         episode = current.get(slug)
+        if episode is None and published.guid in guids:
+            continue  # moved to a new folder and kept its GUID: nothing to fix
         if episode is None:
-            problems.append(_gone(site, slug, published))
+            problems.append(_gone(site, slug, published, tree))
         else:
             problems += _episode_changes(episode, published, tree)
     return problems
@@ -80,12 +83,15 @@ def _episode_changes(
     return problems
 
 
-def _gone(site: Site, slug: str, published: PublishedEpisode) -> Problem:
-    renamed = [
-        e for e in site.episodes
-        if e.slug not in site.ledger.episodes and e.audio
-        and file_sha256(e.audio.source) == published.audio_sha256
-    ]  # fmt: skip
+def _gone(site: Site, slug: str, published: PublishedEpisode, tree: OutputTree) -> Problem:
+    renamed = sorted(
+        (
+            e for e in site.episodes
+            if e.slug not in site.ledger.episodes and e.audio
+            and file_sha256(e.audio.source) == published.audio_sha256
+        ),
+        key=lambda e: f"episodes/{e.slug}/index.html" not in tree,  # released ones first
+    )  # fmt: skip
     if renamed:
         episode = renamed[0]
         return Problem(

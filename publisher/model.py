@@ -71,6 +71,7 @@ class Episode(Item):
     number: int | None = None
     season: int | None = None
     season_name: str = ""
+    number_label: str = ""
     episode_type: str = "full"
     explicit: bool | None = None
     block: bool = False

@@ -143,6 +143,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         self.season: int | None = None
         self.season_name = ""
         self.episode: int | None = None
+        self.episode_label = ""
         self.alternates: list[AlternateEnclosure] = []
 
     def extend_ns(self) -> dict[str, str]:
@@ -176,7 +177,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         if self.season is not None:
             _add(item, PODCAST_NS, "season", str(self.season), name=self.season_name)
         if self.episode is not None:
-            _add(item, PODCAST_NS, "episode", str(self.episode))
+            _add(item, PODCAST_NS, "episode", str(self.episode), display=self.episode_label)
         for alternate in self.alternates:
             self._alternate(item, alternate)
         if self.image:

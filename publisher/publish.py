@@ -16,13 +16,12 @@ from publisher.errors import ProblemsFound, StorageError
 from publisher.guards import live_feed_problems, updated_ledger
 from publisher.headers import headers_for
 from publisher.ledger import Ledger, write_ledger
-from publisher.storage import Target, open_target
+from publisher.storage import DEFAULT_TARGET, Target, open_target
 from publisher.sync import PHASES, FileState, Plan, Upload, plan_sync
 from publisher.writer import Manifest, write_tree
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TARGET = "_publish"
 SHOWN_FAILURES = 5
 
 OnUpload = Callable[[Upload], None]

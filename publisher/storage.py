@@ -18,6 +18,7 @@ from publisher.sync import FileState
 from publisher.writer import file_sha256
 
 MANIFEST_NAME = ".publisher-manifest.json"
+DEFAULT_TARGET = "_publish"
 MANIFEST_VERSION = 1
 
 
@@ -97,7 +98,7 @@ class LocalTarget:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.description = str(root)
+        self.description = f"{root}/"
 
     def _guard(self) -> None:
         if self.root.exists() and not self.root.is_dir():

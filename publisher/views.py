@@ -61,6 +61,7 @@ class EpisodeExtras:
     persons: tuple[dict[str, Any], ...] = ()
     soundbites: tuple[Soundbite, ...] = ()
     season_name: str = ""
+    number_label: str = ""
     block: bool = False
 
 
@@ -185,6 +186,7 @@ def _episode_extras(
         persons=episode.persons,
         soundbites=episode.soundbites,
         season_name=episode.season_name,
+        number_label=episode.number_label,
         block=episode.block,
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 
-from publisher.build import build, load_project
+from publisher.build import build
 from publisher.dates import load_timezone, parse_now
 from tests.s3server import ProxyState, start_moto, start_proxy
 
@@ -113,16 +113,30 @@ def build_site(root: Path, out: Path, now: dt.datetime = NOW, drafts: bool = Fal
     return out
 
 
+SAMPLE_SOURCES = ("site.toml", "artwork.jpg", "published.toml", "articles", "episodes", "templates")
+
+
+def copy_sample_site(target: Path) -> Path:
+    """The repository's sample site without local build or publish folders."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SAMPLE_SOURCES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.is_file():
+            shutil.copyfile(source, target / name)
+    return target
+
+
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_sample_site(tmp_path_factory.mktemp("sample") / "site")
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_site: Path) -> Path:
     """The repository's own sample site, built once with a fixed clock."""
-    out = tmp_path_factory.mktemp("sample") / "_site"
-    return build_site(REPO, out, parse_now("2026-11-27T12:00"))
-
-
-@pytest.fixture(scope="session")
-def sample_project():  # type: ignore[no-untyped-def]
-    return load_project(REPO)
+    return build_site(sample_site, sample_site / "_site", parse_now("2026-11-27T12:00"))
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

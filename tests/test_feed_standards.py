@@ -56,6 +56,7 @@ def full_site(make_site: Callable[..., SiteFactory]) -> SiteFactory:
         title: A talk
         date: 2026-01-04
         number: 2
+        number_label: Part two
         season: 1
         season_name: Basics
         persons:
@@ -129,6 +130,8 @@ def test_item_namespace_tags_point_at_files_that_parse(feed: tuple[etree._Elemen
     assert [c["title"] for c in document["chapters"]] == ["Intro", "Talk"]
     psc = [(c.get("start"), c.get("title")) for c in talk.findall("psc:chapters/psc:chapter", NS)]
     assert psc == [("00:00:00.000", "Intro"), ("00:00:00.600", "Talk")]
+    episode = talk.find("podcast:episode", NS)
+    assert episode.text == "2" and episode.get("display") == "Part two"
     season = talk.find("podcast:season", NS)
     assert season.text == "1" and season.get("name") == "Basics"
     guest = talk.find("podcast:person", NS)

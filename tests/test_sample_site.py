@@ -11,7 +11,6 @@ from PIL import Image
 
 from publisher.check import check_project
 from publisher.dates import parse_now
-from tests.conftest import REPO
 from tests.test_feeds import parse_with_gpodder
 
 
@@ -40,8 +39,8 @@ def test_sample_artwork_is_square_rgb_and_large_enough(sample_build: Path) -> No
         assert 1400 <= image.size[0] <= 3000
 
 
-def test_sample_site_checks_clean() -> None:
-    problems = check_project(REPO, parse_now("2026-11-27T12:00"), None)
+def test_sample_site_checks_clean(sample_site: Path) -> None:
+    problems = check_project(sample_site, parse_now("2026-11-27T12:00"), None)
     assert [str(p) for p in problems] == []
 
 
