@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from publisher.analytics import unprefixed
 from publisher.build import Project, load_project, render_site
 from publisher.config import Config
 from publisher.errors import Problem, ProblemsFound, PublisherError, StorageError
@@ -136,10 +137,11 @@ def _check_item(
     if enclosure is None:
         return [Problem(f"{where} has no enclosure", feed, line)]
     url = enclosure.get("url", "")
-    prefix = config.site.base_url + "/"
-    if not url.startswith(prefix):
-        return [Problem(f"{where}: enclosure URL {url} is not under {prefix}", feed, line)]
-    path = unquote(url[len(prefix) :])
+    relative = unprefixed(url, config.site.base_url, config.podcast.analytics_prefixes)
+    if relative is None:
+        base = config.site.base_url + "/"
+        return [Problem(f"{where}: enclosure URL {url} is not under {base}", feed, line)]
+    path = unquote(relative)
     suffix = Path(path).suffix.lower()
     problems = []
     if enclosure.get("type") != AUDIO_TYPES.get(suffix):

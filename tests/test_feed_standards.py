@@ -169,6 +169,15 @@ def test_front_matter_chapters_become_a_chapters_file(feed: tuple[etree._Element
     assert trailer.findtext("itunes:episodeType", namespaces=NS) == "trailer"
 
 
+def test_the_full_site_checks_without_errors(full_site: SiteFactory, tmp_path: Path) -> None:
+    from publisher.check import check_project
+    from tests.conftest import NOW
+
+    out = build_site(full_site.root, tmp_path / "out")
+    problems = check_project(full_site.root, NOW, out)
+    assert [str(p) for p in problems if p.is_error] == []
+
+
 def test_player_on_the_site_keeps_the_direct_url(feed: tuple[etree._Element, Path]) -> None:
     _, out = feed
     page = (out / "episodes/talk/index.html").read_text()
