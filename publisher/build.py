@@ -19,6 +19,7 @@ from publisher.markup import RenderedText, render_markdown
 from publisher.model import Site
 from publisher.output import OutputTree
 from publisher.render import PageRenderer, make_environment, theme_dir
+from publisher.search import search_index
 from publisher.views import Link, build_site_view, make_link
 from publisher.writer import Manifest, write_tree
 
@@ -61,6 +62,7 @@ def render_site(site: Site, now: dt.datetime, include_unreleased: bool = False) 
         tree.add(path, text)
     tree.add("feed.xml", podcast_feed(view, site.show_guid, artwork))
     tree.add("articles/feed.xml", articles_feed(view))
+    tree.add("search/index.json", search_index(view))
     return tree
 
 

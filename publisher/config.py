@@ -28,6 +28,8 @@ class SiteSettings:
     timezone: str = "UTC"
     author: str = ""
     release_time: dt.time = dt.time(6, 0)
+    page_size: int = 20
+    twitter: str = ""
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -63,6 +65,7 @@ class PodcastSettings:
     funding: tuple[dict[str, str], ...] = ()
     persons: tuple[dict[str, str], ...] = ()
     analytics_prefixes: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ SCHEMA: dict[str, dict[str, tuple[values.Check, bool]]] = {
         "timezone": (values.timezone, False),
         "author": (values.text, False),
         "release_time": (values.clock, False),
+        "page_size": (values.int_between(5, 500), False),
+        "twitter": (values.text, False),
     },
     "podcast": {
         "title": (values.required_text, False),
@@ -129,6 +134,7 @@ SCHEMA: dict[str, dict[str, tuple[values.Check, bool]]] = {
         "funding": (values.records(("url", "text"), ()), False),
         "persons": (values.persons, False),
         "analytics_prefixes": (values.url_list, False),
+        "links": (values.subscribe_links, False),
     },
     "publish": {
         "target": (values.text, False),

@@ -182,3 +182,28 @@ def persons(value: Any) -> tuple[dict[str, str], ...]:
         if problem:
             raise ValueError(f"{entry['name']}: {problem}")
     return entries
+
+
+SUBSCRIBE_LABELS = {
+    "apple": "Apple Podcasts",
+    "spotify": "Spotify",
+    "overcast": "Overcast",
+    "pocket_casts": "Pocket Casts",
+    "youtube": "YouTube",
+    "antennapod": "AntennaPod",
+    "podcast_addict": "Podcast Addict",
+    "castbox": "Castbox",
+    "amazon": "Amazon Music",
+}
+
+
+def subscribe_links(value: Any) -> tuple[tuple[str, str], ...]:
+    """``[podcast.links]``: directory name to the show's https page, in a fixed order."""
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table with keys among: {', '.join(SUBSCRIBE_LABELS)}")
+    unknown = sorted(set(value) - set(SUBSCRIBE_LABELS))
+    if unknown:
+        raise ValueError(f"unknown directory {unknown[0]!r}; use: {', '.join(SUBSCRIBE_LABELS)}")
+    return tuple(
+        (SUBSCRIBE_LABELS[key], https_url(value[key])) for key in SUBSCRIBE_LABELS if key in value
+    )

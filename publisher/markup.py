@@ -13,16 +13,19 @@ import markdown
 EXTENSIONS = ["extra", "toc", "smarty", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False, "toc_depth": "2-3"}}
 SUMMARY_LIMIT = 300
+_HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
 
 @dataclass(frozen=True)
 class RenderedText:
-    """A document's HTML, its table of contents and a plain-text summary."""
+    """A document's HTML, its table of contents, a plain-text summary and its size."""
 
     html: str
     toc_html: str
     first_paragraph: str
+    word_count: int = 0
+    heading_count: int = 0
 
 
 def render_markdown(text: str) -> RenderedText:
@@ -37,7 +40,12 @@ def render_markdown(text: str) -> RenderedText:
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     body = converter.convert(text)
     toc = getattr(converter, "toc", "")
-    return RenderedText(body, toc if "<li>" in toc else "", _first_paragraph(body))
+    words = len(plain_text(body).split())
+    headings = len(getattr(converter, "toc_tokens", []))
+    headings += sum(
+        len(token.get("children", [])) for token in getattr(converter, "toc_tokens", [])
+    )
+    return RenderedText(body, toc if "<li>" in toc else "", _first_paragraph(body), words, headings)
 
 
 class _TextCollector(HTMLParser):
@@ -112,6 +120,21 @@ def absolutize_links(fragment: str, page_url: str) -> str:
         return f"{match.group(1)}{urljoin(page_url, value)}{match.group(3)}"
 
     return _URL_ATTRIBUTE.sub(fix, fragment)
+
+
+def with_heading_anchors(fragment: str) -> str:
+    """Give each heading with an id a visible link to itself, for sharing a section.
+
+    >>> with_heading_anchors('<h2 id="rest">Rest</h2>')
+    '<h2 id="rest">Rest <a class="anchor" href="#rest" aria-label="Link to this section">#</a></h2>'
+    """
+    return _HEADING.sub(
+        lambda m: (
+            f'<h{m[1]} id="{m[2]}">{m[3]} <a class="anchor" href="#{m[2]}" '
+            f'aria-label="Link to this section">#</a></h{m[1]}>'
+        ),
+        fragment,
+    )
 
 
 def escape(text: str) -> str:

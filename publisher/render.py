@@ -9,8 +9,11 @@ from typing import Any
 
 import jinja2
 
+from publisher import structured
 from publisher.assets import AssetMap
 from publisher.errors import ContentError
+from publisher.pagination import paginate
+from publisher.structured import json_ld
 from publisher.views import Entry, Link, SiteView, make_link
 
 LATEST_ARTICLES = 6
@@ -38,6 +41,17 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
     )
 
 
+def _social(entry: Entry) -> dict[str, str]:
+    """Open Graph facts of an item page: its type, its own image, its audio."""
+    social = {"type": "article"}
+    if entry.extras.cover is not None:
+        social["image"] = entry.extras.cover.abs_url
+    if entry.audio is not None:
+        social["audio"] = entry.audio.link.abs_url
+        social["audio_type"] = entry.audio.mime_type
+    return social
+
+
 class PageRenderer:
     """Renders every page of one build with shared template globals."""
 
@@ -46,6 +60,7 @@ class PageRenderer:
     ) -> None:
         self.env = env
         self.view = view
+        self.artwork = artwork
         config = view.config
         env.globals.update(
             site=config.site,
@@ -73,8 +88,8 @@ class PageRenderer:
     def pages(self) -> Iterator[tuple[str, str]]:
         """Every HTML page, sitemap and robots.txt as (output path, text)."""
         yield from self._home()
-        yield from self._articles()
-        yield from self._episodes()
+        yield from self._items("articles", "article.html", self.view.articles)
+        yield from self._items("episodes", "episode.html", self.view.episodes)
         yield from self._tags()
         yield from self._extras()
 
@@ -83,42 +98,47 @@ class PageRenderer:
 
     def _home(self) -> Iterator[tuple[str, str]]:
         view = self.view
-        yield (
+        page = self.render(
             "index.html",
-            self.render(
-                "index.html",
-                self._link(""),
-                latest_episode=view.episodes[0] if view.episodes else None,
-                episodes=view.episodes[1 : LATEST_EPISODES + 1],
-                articles=view.articles[:LATEST_ARTICLES],
-            ),
+            self._link(""),
+            latest_episode=view.episodes[0] if view.episodes else None,
+            episodes=view.episodes[1 : LATEST_EPISODES + 1],
+            articles=view.articles[:LATEST_ARTICLES],
+            structured=json_ld(structured.series(view.config, self.artwork)),
         )
+        yield "index.html", page
 
-    def _articles(self) -> Iterator[tuple[str, str]]:
-        view = self.view
-        yield (
-            "articles/index.html",
-            self.render("articles.html", self._link("articles/"), entries=view.articles),
-        )
-        for entry in view.articles:
-            yield entry.link.path + "index.html", self._item_page("article.html", entry)
-
-    def _episodes(self) -> Iterator[tuple[str, str]]:
-        view = self.view
-        yield (
-            "episodes/index.html",
-            self.render("episodes.html", self._link("episodes/"), entries=view.episodes),
-        )
-        for entry in view.episodes:
-            yield entry.link.path + "index.html", self._item_page("episode.html", entry)
+    def _items(
+        self, folder: str, template: str, entries: tuple[Entry, ...]
+    ) -> Iterator[tuple[str, str]]:
+        """A paginated archive and one page per entry."""
+        size = self.view.config.site.page_size
+        for page in paginate(entries, size, f"{folder}/"):
+            yield (
+                page.path + "index.html",
+                self.render(
+                    f"{folder}.html",
+                    self._link(page.path),
+                    entries=page.items,
+                    pagination=page,
+                ),
+            )
+        for entry in entries:
+            yield entry.link.path + "index.html", self._item_page(template, entry)
 
     def _item_page(self, template: str, entry: Entry) -> str:
+        config = self.view.config
+        data = (structured.article if entry.kind == "article" else structured.episode)(
+            config, entry, self.artwork
+        )
         return self.render(
             template,
             entry.link,
             entry=entry,
             companion=self.view.companion(entry),
             related=self.view.related(entry),
+            structured=json_ld(data),
+            social=_social(entry),
         )
 
     def _tags(self) -> Iterator[tuple[str, str]]:
@@ -132,18 +152,22 @@ class PageRenderer:
             )
 
     def _extras(self) -> Iterator[tuple[str, str]]:
+        yield "search/index.html", self.render("search.html", self._link("search/"))
         yield "404.html", self.render("404.html", self._link("404.html"))
         yield "robots.txt", self.render("robots.txt", self._link("robots.txt"))
-        yield (
-            "sitemap.xml",
-            self.render("sitemap.xml", self._link("sitemap.xml"), urls=self._sitemap_urls()),
-        )
+        urls = self._sitemap_urls()
+        yield "sitemap.xml", self.render("sitemap.xml", self._link("sitemap.xml"), urls=urls)
 
     def _sitemap_urls(self) -> list[tuple[str, str]]:
         view = self.view
+        size = view.config.site.page_size
         items = [*view.articles, *view.episodes]
         newest = max((e.last_modified.date().isoformat() for e in items), default="")
-        urls = [(self._link(p).abs_url, newest) for p in ("", "articles/", "episodes/", "tags/")]
+        urls = [(self._link(p).abs_url, newest) for p in ("", "tags/", "search/")]
+        for folder, archive in (("articles/", view.articles), ("episodes/", view.episodes)):
+            for page in paginate(archive, size, folder):
+                stamp = page.items[0].iso_date if page.items else newest
+                urls.append((self._link(page.path).abs_url, stamp))
         urls += [(e.link.abs_url, e.last_modified.date().isoformat()) for e in items]
         for slug, (_, entries) in view.tag_index().items():
             urls.append((self._link(f"tags/{slug}/").abs_url, entries[0].iso_date))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 import shutil
 import tempfile
 import threading
@@ -16,6 +17,7 @@ from typing import Any
 from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import PublisherError
+from publisher.mediatypes import content_type
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,23 @@ def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return snapshot
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Serves the build folder under the site's base path; quiet unless -v."""
+RELOAD_PATH = "/__publisher/version"
+# Polls the preview's build number and reloads the page after each rebuild.
+RELOAD_SCRIPT = (
+    "<script>(()=>{let seen=null;setInterval(async()=>{try{const r=await fetch("
+    f"'{RELOAD_PATH}');const v=await r.text();if(seen!==null&&v!==seen)location.reload();"
+    "seen=v;}catch(e){}},1000);})();</script>"
+)
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
-    def __init__(self, *args: Any, base_path: str, **kwargs: Any) -> None:
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves the build under the site's base path, with byte ranges (for seeking audio) and
+    a reload script in every page. Quiet unless -v."""
+
+    def __init__(self, *args: Any, base_path: str, preview: Preview, **kwargs: Any) -> None:
         self.base_path = base_path
+        self.preview = preview
         super().__init__(*args, **kwargs)
 
     def translate_path(self, path: str) -> str:
@@ -54,18 +68,70 @@ class _Handler(SimpleHTTPRequestHandler):
             path = "/" + path[len(self.base_path) :]
         return super().translate_path(path)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        if self.path.split("?", 1)[0] == RELOAD_PATH:
+            self._send(
+                200, "text/plain; charset=utf-8", str(self.preview.version).encode(), send_body
+            )
             return
-        super().send_error(code, message, explain)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", self.path.split("?", 1)[0] + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            path = path / "index.html"
+        if not path.is_file():
+            self._not_found(send_body)
+            return
+        data = path.read_bytes()
+        kind = content_type(path.relative_to(Path(self.directory)).as_posix())
+        if path.suffix == ".html":
+            data = data.replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
+        self._send(200, kind, data, send_body, self.headers.get("Range"))
+
+    def _not_found(self, send_body: bool) -> None:
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"Not found"
+        self._send(404, "text/html; charset=utf-8", body, send_body)
+
+    def _send(
+        self, status: int, kind: str, data: bytes, send_body: bool, ranges: str | None = None
+    ) -> None:
+        start, end = 0, len(data) - 1
+        match = RANGE_RE.match(ranges or "")
+        if match and status == 200 and (match[1] or match[2]):
+            if match[1]:
+                start, end = int(match[1]), int(match[2]) if match[2] else len(data) - 1
+            else:
+                start = max(0, len(data) - int(match[2]))
+            if start >= len(data) or start > end:
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(data)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            end = min(end, len(data) - 1)
+            status = 206
+        body = data[start : end + 1]
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "no-store")
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("serve: " + format, *args)
@@ -82,10 +148,11 @@ class Preview:
         self.drafts = drafts
         self.out = Path(tempfile.mkdtemp(prefix="publisher-preview-")) / "site"
         self.stop_event = threading.Event()
+        self.version = 0
         self.rebuild()
         config, _ = load_config(root)
         handler = functools.partial(
-            _Handler, directory=str(self.out), base_path=config.site.base_path
+            _Handler, directory=str(self.out), base_path=config.site.base_path, preview=self
         )
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}{config.site.base_path}"
@@ -97,7 +164,8 @@ class Preview:
         except PublisherError as err:
             log.error("%s\n(the preview keeps showing the last good build)", err)
             return False
-        log.warning("rebuilt the preview")
+        self.version += 1
+        log.warning("rebuilt the preview (build %d)", self.version)
         return True
 
     def watch(self) -> None:

@@ -13,10 +13,13 @@ from markupsafe import Markup
 from publisher.audio import AudioInfo
 from publisher.chapters import CHAPTERS_NAME, Chapter
 from publisher.config import Config
-from publisher.markup import RenderedText, shorten
+from publisher.markup import RenderedText, shorten, with_heading_anchors
 from publisher.model import Article, Episode, Site, Soundbite
 from publisher.slugs import slugify
 from publisher.transcripts import transcript_paragraphs
+
+WORDS_PER_MINUTE = 200
+TOC_MIN_HEADINGS = 3
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,13 @@ class Entry:
     date: dt.datetime
     link: Link
     html: Markup
+    page_html: Markup
     toc: Markup
+    reading_minutes: int
     summary: str
     tags: tuple[tuple[str, str], ...]
     released: bool
+    author: str = ""
     companion_slug: str | None = None
     audio: AudioView | None = None
     number: int | None = None
@@ -123,7 +129,9 @@ def _item_entry_fields(
         "date": item.date.astimezone(config.site.tz),
         "link": make_link(config, f"{kind}s/{item.slug}/"),
         "html": Markup(text.html),
-        "toc": Markup(text.toc_html),
+        "page_html": Markup(with_heading_anchors(text.html)),
+        "toc": Markup(text.toc_html if text.heading_count >= TOC_MIN_HEADINGS else ""),
+        "reading_minutes": max(1, round(text.word_count / WORDS_PER_MINUTE)),
         "summary": item.summary or shorten(text.first_paragraph),
         "tags": tuple((tag, slugify(tag)) for tag in item.tags),
         "released": item.is_released(now),
@@ -135,6 +143,7 @@ def article_entry(config: Config, article: Article, text: RenderedText, now: dt.
         **_item_entry_fields(config, article, "article", text, now),
         companion_slug=article.episode_slug,
         updated=article.updated.astimezone(config.site.tz) if article.updated else None,
+        author=article.author,
     )
 
 

@@ -86,3 +86,31 @@ def test_serve_hides_scheduled_items_without_drafts(preview: tuple[str, SiteFact
     url, _ = preview
     assert fetch(url + "episodes/future/")[0] == 404
     assert "FUTUREMARKER" not in fetch(url + "feed.xml")[1]
+
+
+def test_serve_answers_byte_ranges_for_audio(preview: tuple[str, SiteFactory]) -> None:
+    url, _ = preview
+    with urllib.request.urlopen(url + "episodes/first/first.mp3", timeout=5) as response:
+        whole = response.read()
+    request = urllib.request.Request(
+        url + "episodes/first/first.mp3", headers={"Range": "bytes=0-9"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 206
+        assert response.headers["Content-Type"] == "audio/mpeg"
+        assert response.headers["Content-Range"] == f"bytes 0-9/{len(whole)}"
+        assert response.read() == whole[:10]
+    request = urllib.request.Request(
+        url + "episodes/first/first.mp3", headers={"Range": "bytes=-4"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.read() == whole[-4:]
+
+
+def test_serve_pages_reload_after_a_rebuild(preview: tuple[str, SiteFactory]) -> None:
+    url, _ = preview
+    _, page = fetch(url)
+    assert "/__publisher/version" in page
+    origin = url.rstrip("/")  # the site is served at the root here
+    _, version = fetch(origin + "/__publisher/version")
+    assert version.strip() == "1"  # one build so far
