@@ -35,7 +35,7 @@ publish: $(STAMP)  ## Build, check and publish the sample site ([publish] target
 check: $(STAMP)  ## Check the sample site's content and its build
 	$(PUBLISHER) check --out $(OUT)
 
-test: $(STAMP)  ## Run the test suite (needs Java for the HTML validator: make system-deps)
+test: $(STAMP)  ## Run the test suite (needs Java and Chromium: make system-deps)
 	$(PY) -m pytest
 
 lint: $(STAMP)  ## Ruff lint and format check
@@ -60,8 +60,10 @@ all: lint typecheck test  ## Lint, type-check and test
 bench: $(STAMP)  ## Benchmarks (publish requests and time, with aws s3 sync for comparison)
 	$(PY) tools/bench_publish.py
 
-system-deps:  ## Install the Debian packages the tests need (as root)
-	command -v java >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless)
+system-deps:  ## Install the Debian packages the tests need (Java for vnu, Chromium for page tests; as root)
+	if ! command -v java >/dev/null || ! command -v chromium >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless chromium; \
+	fi
 
 clean:  ## Remove the build output and caches (keeps .venv)
 	rm -rf $(OUT) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -45,11 +45,12 @@ def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
 
 
 RELOAD_PATH = "/__publisher/version"
-# Polls the preview's build number and reloads the page after each rebuild.
+# Polls the preview's build number and reloads the page once it differs from the build the
+# page came from (a rebuild may finish before the first poll).
 RELOAD_SCRIPT = (
-    "<script>(()=>{let seen=null;setInterval(async()=>{try{const r=await fetch("
-    f"'{RELOAD_PATH}');const v=await r.text();if(seen!==null&&v!==seen)location.reload();"
-    "seen=v;}catch(e){}},1000);})();</script>"
+    "<script>(()=>{const built='%s';setInterval(async()=>{try{"
+    "const r=await fetch('" + RELOAD_PATH + "');"
+    "if((await r.text())!==built)location.reload();}catch(e){}},1000);})();</script>"
 )
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -95,7 +96,8 @@ class _Handler(SimpleHTTPRequestHandler):
         data = path.read_bytes()
         kind = content_type(path.relative_to(Path(self.directory)).as_posix())
         if path.suffix == ".html":
-            data = data.replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
+            script = RELOAD_SCRIPT % self.preview.version
+            data = data.replace(b"</body>", script.encode() + b"</body>", 1)
         self._send(200, kind, data, send_body, self.headers.get("Range"))
 
     def _not_found(self, send_body: bool) -> None:
