@@ -34,6 +34,7 @@ from mutagen.mp4 import MP4, MP4Cover
 from publisher.chapters import Chapter
 from publisher.output import Spliced
 
+TAG_FORMAT = 1  # bump when the tags written change, so cached copies are made again
 TAG_BLOCK = 16 * 1024
 TAG_HEADROOM = 1024
 GENRE = "Podcast"

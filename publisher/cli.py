@@ -21,13 +21,9 @@ import click
 
 from publisher import __version__
 from publisher.build import build as run_build
-from publisher.check import check_project
 from publisher.dates import parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.ledger import LEDGER_NAME
-from publisher.publish import prepare_publish, run_publish
-from publisher.serve import Preview
-from publisher.sync import Upload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -139,6 +135,8 @@ def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) ->
 @_reports_errors
 def check(options: Options, now: dt.datetime, out: Path | None) -> None:
     """Check content and built output; print one line per problem."""
+    from publisher.check import check_project  # Pillow and lxml load only when needed
+
     problems = check_project(options.site, now, out or options.site / "_site")
     for problem in problems:
         click.echo(str(problem))
@@ -163,6 +161,8 @@ def check(options: Options, now: dt.datetime, out: Path | None) -> None:
 @_reports_errors
 def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) -> None:
     """Preview the site on this computer; rebuilds when you save a file."""
+    from publisher.serve import Preview
+
     clock = (lambda: now) if now else (lambda: dt.datetime.now(dt.UTC))
     try:
         preview = Preview(options.site, port, clock, drafts)
@@ -215,6 +215,8 @@ def publish(
     Credentials come the standard AWS way (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
     AWS_PROFILE); AWS_ENDPOINT_URL or [publish] endpoint_url points at R2, B2 or MinIO.
     """
+    from publisher.publish import prepare_publish, run_publish  # boto3 loads only when needed
+
     started = time.monotonic()
     prepared = prepare_publish(options.site, now, target, out, prune, force)
     plan = prepared.plan
@@ -246,7 +248,7 @@ def publish(
 
 
 @contextmanager
-def _upload_progress(total: int) -> Iterator[Callable[[Upload], None]]:
+def _upload_progress(total: int) -> Iterator[Callable[[Any], None]]:
     """A files-and-bytes progress bar on a terminal; silent otherwise."""
     if not sys.stderr.isatty() or total == 0:
         yield lambda upload: None
@@ -254,7 +256,7 @@ def _upload_progress(total: int) -> Iterator[Callable[[Upload], None]]:
     files = 0
     with click.progressbar(length=total, label="Uploading", file=sys.stderr) as bar:
 
-        def advance(upload: Upload) -> None:
+        def advance(upload: Any) -> None:
             nonlocal files
             files += 1
             bar.label = f"Uploading ({files} files)"

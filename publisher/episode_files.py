@@ -2,36 +2,57 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from publisher.audio import AudioInfo
-from publisher.audiotags import TagData, tagged_m4a, tagged_mp3
+from publisher.audiotags import TAG_FORMAT, TagData, tagged_m4a, tagged_mp3
+from publisher.cache import BuildCache, digest
 from publisher.chapters import CHAPTERS_NAME, chapters_json
 from publisher.config import Config
 from publisher.markup import RenderedText, shorten
 from publisher.mediatypes import IMAGE_TYPES
 from publisher.model import Episode, Site
-from publisher.output import OutputTree, Spliced
+from publisher.output import Deferred, OutputTree, Spliced
 from publisher.views import make_link
 
 
 def add_episode_files(
-    site: Site, texts: dict[tuple[str, str], RenderedText], tree: OutputTree
+    site: Site,
+    texts: dict[tuple[str, str], RenderedText],
+    tree: OutputTree,
+    cache: BuildCache,
 ) -> None:
-    """Add every visible episode's files to ``tree``; audio gets its tags here."""
+    """Add every visible episode's files to ``tree``; audio gets its tags when it is written."""
     config = site.config
     show_cover = _show_cover(config)
+    cover_key = hashlib.sha256(show_cover[0]).hexdigest()
     for episode in site.episodes:
         folder = f"episodes/{episode.slug}/"
         tags = _tag_data(config, episode, texts[("episode", episode.slug)], show_cover)
         assert episode.audio is not None
         for audio in (episode.audio, *episode.alternate_audio):
-            tree.add(folder + audio.filename, tagged_copy(audio, tags))
+            path = folder + audio.filename
+            tree.add(path, _deferred_copy(path, audio, tags, cover_key, cache))
         for attachment in (episode.transcript, episode.cover):
             if attachment is not None:
                 tree.add(folder + attachment.filename, attachment.source)
         if episode.chapters:
             tree.add(folder + CHAPTERS_NAME, _chapters_content(episode, config.podcast.title))
+
+
+def _deferred_copy(
+    path: str, audio: AudioInfo, tags: TagData, show_cover_key: str, cache: BuildCache
+) -> Deferred:
+    cover = show_cover_key if not tags.cover else hashlib.sha256(tags.cover).hexdigest()
+    fields = replace(tags, cover=b"")
+    key = digest(TAG_FORMAT, fields, cover, audio.mime_type, cache.file_sha256(audio.source))
+    content = Deferred(key, lambda: tagged_copy(audio, tags))
+    known = cache.outputs.get(path)
+    if known is not None and known[0] == digest(("deferred", key)):
+        content.known = (known[1], known[2])
+    return content
 
 
 def tagged_copy(audio: AudioInfo, tags: TagData) -> Spliced | bytes:

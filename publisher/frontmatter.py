@@ -82,7 +82,7 @@ def _closing_fence(lines: list[str]) -> int | None:
 
 
 def _load_yaml(block: str, path: Path) -> tuple[yaml.Node | None, dict[str, Any]]:
-    loader = yaml.SafeLoader(block)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(block)  # libyaml is ~10x faster
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
+from publisher.cache import BuildCache, digest
 from publisher.config import Config
 from publisher.episodes import load_episode
 from publisher.errors import ContentError, Problem, ProblemsFound
@@ -29,16 +30,40 @@ EPISODE_KEYS = {
 EPISODE_TYPES = ("full", "trailer", "bonus")
 
 
-def load_site(config: Config, ledger: Ledger | None = None) -> tuple[Site, list[Problem]]:
-    """Load every article and episode; raise :class:`ProblemsFound` listing all errors."""
+def load_site(
+    config: Config, ledger: Ledger | None = None, cache: BuildCache | None = None
+) -> tuple[Site, list[Problem]]:
+    """Load every article and episode; raise :class:`ProblemsFound` listing all errors.
+
+    With a ``cache``, a file or episode folder whose bytes did not change is not read again.
+    """
     ledger = ledger or Ledger()
+    cache = cache or BuildCache()
     problems: list[Problem] = []
-    articles = _load_all(config, _article_files(config, problems), _load_article, problems)
-    episodes = _load_all(
-        config,
-        _episode_dirs(config, problems),
-        lambda c, folder: load_episode(c, folder, ledger),
+    artwork = config.root / config.podcast.artwork if config.podcast.artwork else None
+    setting = digest(
+        cache.file_sha256(config.config_path),
+        cache.file_sha256(artwork) if artwork else "",
+        ledger.show_guid,
+    )
+    keys: list[str] = [setting]
+    articles = _load_all(
+        _article_files(config, problems),
+        lambda path: _load_article(config, path),
+        lambda path: digest(setting, str(path), cache.file_sha256(path)),
         problems,
+        cache,
+        keys,
+    )
+    episodes = _load_all(
+        _episode_dirs(config, problems),
+        lambda folder: load_episode(config, folder, ledger),
+        lambda folder: digest(
+            setting, ledger.episodes.get(folder.name), _folder_key(folder, cache)
+        ),
+        problems,
+        cache,
+        keys,
     )
     _check_unique(articles, "article", problems)
     _check_unique(episodes, "episode", problems)
@@ -51,6 +76,7 @@ def load_site(config: Config, ledger: Ledger | None = None) -> tuple[Site, list[
         tuple(sorted(episodes, key=lambda e: e.sort_key)),
         show_guid=resolve_show_guid(config.podcast.guid, ledger.show_guid, config.feed_url),
         ledger=ledger,
+        content_key=digest(keys),
     )
     return site, problems
 
@@ -59,15 +85,24 @@ ItemT = TypeVar("ItemT", Article, Episode)
 
 
 def _load_all(
-    config: Config,
     paths: list[Path],
-    loader: Callable[[Config, Path], tuple[ItemT | None, list[Problem]]],
+    loader: Callable[[Path], tuple[ItemT | None, list[Problem]]],
+    key_of: Callable[[Path], str],
     problems: list[Problem],
+    cache: BuildCache,
+    keys: list[str],
 ) -> list[ItemT]:
     items: list[ItemT] = []
     for path in paths:
         try:
-            item, found = loader(config, path)
+            key = key_of(path)
+            keys.append(key)
+            known = cache.items.get(str(path))
+            if known is not None and known[0] == key:
+                item, found = known[1]
+            else:
+                item, found = loader(path)
+                cache.items[str(path)] = (key, (item, found))
         except ContentError as err:
             problems.append(err.problem)
             continue
@@ -75,6 +110,11 @@ def _load_all(
         if item is not None:
             items.append(item)
     return items
+
+
+def _folder_key(folder: Path, cache: BuildCache) -> list[tuple[str, str]]:
+    """Every file of an episode folder with its content hash (audio hashed once per change)."""
+    return [(p.name, cache.file_sha256(p)) for p in sorted(folder.iterdir()) if p.is_file()]
 
 
 def _visible_children(folder: Path) -> list[Path]:
@@ -89,7 +129,12 @@ def _visible_children(folder: Path) -> list[Path]:
 
 
 def _inside(config: Config, path: Path, problems: list[Problem]) -> bool:
-    """Refuse files that resolve outside the site directory (e.g. a symlink out)."""
+    """Refuse files that resolve outside the site directory (e.g. a symlink out).
+
+    Only links need resolving: the folders above were checked the same way.
+    """
+    if not path.is_symlink() and not path.parent.is_symlink():
+        return True
     if path.resolve().is_relative_to(config.root.resolve()):
         return True
     problems.append(Problem("points outside the site directory; copy the file in instead", path))

@@ -26,6 +26,10 @@ class RenderedText:
     first_paragraph: str
     word_count: int = 0
     heading_count: int = 0
+    plain: str = ""
+    page_html: str = ""
+    source_sha: str = ""
+    """SHA-256 of the Markdown it came from: it stands for all the fields above."""
 
 
 def render_markdown(text: str) -> RenderedText:
@@ -40,12 +44,15 @@ def render_markdown(text: str) -> RenderedText:
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     body = converter.convert(text)
     toc = getattr(converter, "toc", "")
-    words = len(plain_text(body).split())
+    plain = plain_text(body)
+    words = len(plain.split())
     headings = len(getattr(converter, "toc_tokens", []))
     headings += sum(
         len(token.get("children", [])) for token in getattr(converter, "toc_tokens", [])
     )
-    return RenderedText(body, toc if "<li>" in toc else "", _first_paragraph(body), words, headings)
+    first = _first_paragraph(body)
+    toc = toc if "<li>" in toc else ""
+    return RenderedText(body, toc, first, words, headings, plain, with_heading_anchors(body))
 
 
 class _TextCollector(HTMLParser):

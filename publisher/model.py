@@ -93,6 +93,8 @@ class Site:
     episodes: tuple[Episode, ...] = ()
     show_guid: str = ""
     ledger: Ledger = field(default_factory=Ledger)
+    content_key: str = ""
+    """A hash of every source the site was loaded from (empty when it is not known)."""
     _by_slug: dict[tuple[str, str], Item] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from publisher.errors import PublisherError
@@ -37,12 +38,28 @@ class Spliced:
                 yield chunk
 
 
-Content = bytes | Path | Spliced
+class Deferred:
+    """Content made only when needed. ``key`` names everything it depends on; ``known`` is its
+    (size, sha256) from an earlier build with the same key, so an unchanged file is never made."""
+
+    def __init__(self, key: str, make: Callable[[], bytes | Spliced]) -> None:
+        self.key = key
+        self._make = make
+        self.known: tuple[int, str] | None = None
+
+    @cached_property
+    def content(self) -> bytes | Spliced:
+        return self._make()
+
+
+Content = bytes | Path | Spliced | Deferred
 
 
 def chunks_of(content: Content) -> Iterator[bytes]:
     """The content in pieces of at most about 1 MiB, without loading whole files."""
-    if isinstance(content, bytes):
+    if isinstance(content, Deferred):
+        yield from chunks_of(content.content)
+    elif isinstance(content, bytes):
         yield content
     elif isinstance(content, Spliced):
         yield from content.chunks()
@@ -53,6 +70,8 @@ def chunks_of(content: Content) -> Iterator[bytes]:
 
 
 def size_of(content: Content) -> int:
+    if isinstance(content, Deferred):
+        return content.known[0] if content.known else size_of(content.content)
     if isinstance(content, bytes):
         return len(content)
     if isinstance(content, Spliced):
@@ -66,7 +85,7 @@ class OutputTree:
 
     files: dict[str, Content] = field(default_factory=dict)
 
-    def add(self, path: str, content: bytes | str | Path | Spliced) -> None:
+    def add(self, path: str, content: bytes | str | Path | Spliced | Deferred) -> None:
         """Add one output file; refuse a second file at the same path or an escaping path."""
         key = normalize_output_path(path)
         if key in self.files:

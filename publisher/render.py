@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,13 @@ import jinja2
 from publisher import structured
 from publisher.assets import AssetMap
 from publisher.errors import ContentError
+from publisher.output import Deferred
+from publisher.page_cache import PageCache
 from publisher.pagination import paginate
 from publisher.structured import json_ld
 from publisher.views import Entry, Link, SiteView, make_link
 
+Rendered = tuple[str, bytes | Deferred]
 LATEST_ARTICLES = 6
 LATEST_EPISODES = 5
 
@@ -56,11 +59,17 @@ class PageRenderer:
     """Renders every page of one build with shared template globals."""
 
     def __init__(
-        self, env: jinja2.Environment, view: SiteView, assets: AssetMap, artwork: Link | None
+        self,
+        env: jinja2.Environment,
+        view: SiteView,
+        assets: AssetMap,
+        artwork: Link | None,
+        cache: PageCache | None = None,
     ) -> None:
         self.env = env
         self.view = view
         self.artwork = artwork
+        self.cache = cache
         config = view.config
         env.globals.update(
             site=config.site,
@@ -85,7 +94,31 @@ class PageRenderer:
         except jinja2.UndefinedError as err:
             raise ContentError(f"template {template}: {err.message}") from err
 
-    def pages(self) -> Iterator[tuple[str, str]]:
+    def _page(
+        self,
+        path: str,
+        template: str,
+        page: Link,
+        derived: Callable[[], dict[str, Any]] | None = None,
+        **context: Any,
+    ) -> Rendered:
+        """(path, content) of one page, taken from the last build when its key is unchanged.
+
+        ``derived`` makes context that follows from ``context`` and the settings alone, so it
+        is left out of the key and made only when the page is rendered.
+        """
+        if self.cache is not None:
+            key = self.cache.key(path, template, {"page": page, **context})
+            known = self.cache.get(path, key)
+            if known is not None:
+                return path, known
+        extra = derived() if derived else {}
+        data = self.render(template, page, **context, **extra).encode()
+        if self.cache is not None:
+            self.cache.put(path, key, data)
+        return path, data
+
+    def pages(self) -> Iterator[Rendered]:
         """Every HTML page, sitemap and robots.txt as (output path, text)."""
         yield from self._home()
         yield from self._items("articles", "article.html", self.view.articles)
@@ -96,67 +129,65 @@ class PageRenderer:
     def _link(self, path: str) -> Link:
         return make_link(self.view.config, path)
 
-    def _home(self) -> Iterator[tuple[str, str]]:
+    def _home(self) -> Iterator[Rendered]:
         view = self.view
-        page = self.render(
+        latest = view.episodes[0] if view.episodes else None
+        yield self._page(
+            "index.html",
             "index.html",
             self._link(""),
-            latest_episode=view.episodes[0] if view.episodes else None,
+            lambda: {"structured": json_ld(structured.series(view.config, self.artwork))},
+            latest_episode=latest,
+            latest_companion=view.companion(latest) if latest else None,
             episodes=view.episodes[1 : LATEST_EPISODES + 1],
             articles=view.articles[:LATEST_ARTICLES],
-            structured=json_ld(structured.series(view.config, self.artwork)),
         )
-        yield "index.html", page
 
-    def _items(
-        self, folder: str, template: str, entries: tuple[Entry, ...]
-    ) -> Iterator[tuple[str, str]]:
+    def _items(self, folder: str, template: str, entries: tuple[Entry, ...]) -> Iterator[Rendered]:
         """A paginated archive and one page per entry."""
         size = self.view.config.site.page_size
         for page in paginate(entries, size, f"{folder}/"):
-            yield (
+            yield self._page(
                 page.path + "index.html",
-                self.render(
-                    f"{folder}.html",
-                    self._link(page.path),
-                    entries=page.items,
-                    pagination=page,
-                ),
+                f"{folder}.html",
+                self._link(page.path),
+                entries=page.items,
+                pagination=page,
             )
         for entry in entries:
-            yield entry.link.path + "index.html", self._item_page(template, entry)
+            yield self._item_page(template, entry)
 
-    def _item_page(self, template: str, entry: Entry) -> str:
+    def _item_page(self, template: str, entry: Entry) -> Rendered:
         config = self.view.config
-        data = (structured.article if entry.kind == "article" else structured.episode)(
-            config, entry, self.artwork
-        )
-        return self.render(
+        describe = structured.article if entry.kind == "article" else structured.episode
+        return self._page(
+            entry.link.path + "index.html",
             template,
             entry.link,
+            lambda: {
+                "structured": json_ld(describe(config, entry, self.artwork)),
+                "social": _social(entry),
+            },
             entry=entry,
             companion=self.view.companion(entry),
-            related=self.view.related(entry),
-            structured=json_ld(data),
-            social=_social(entry),
+            related=self.view.related(entry) if entry.kind == "article" else [],
         )
 
-    def _tags(self) -> Iterator[tuple[str, str]]:
+    def _tags(self) -> Iterator[Rendered]:
         index = self.view.tag_index()
-        yield "tags/index.html", self.render("tags.html", self._link("tags/"), tags=index)
+        yield self._page("tags/index.html", "tags.html", self._link("tags/"), tags=index)
         for slug, (name, entries) in index.items():
             path = f"tags/{slug}/"
-            yield (
-                path + "index.html",
-                self.render("tag.html", self._link(path), tag=name, entries=entries),
+            yield self._page(
+                path + "index.html", "tag.html", self._link(path), tag=name, entries=entries
             )
 
-    def _extras(self) -> Iterator[tuple[str, str]]:
-        yield "search/index.html", self.render("search.html", self._link("search/"))
-        yield "404.html", self.render("404.html", self._link("404.html"))
-        yield "robots.txt", self.render("robots.txt", self._link("robots.txt"))
+    def _extras(self) -> Iterator[Rendered]:
+        yield self._page("search/index.html", "search.html", self._link("search/"))
+        yield self._page("404.html", "404.html", self._link("404.html"))
+        yield self._page("robots.txt", "robots.txt", self._link("robots.txt"))
         urls = self._sitemap_urls()
-        yield "sitemap.xml", self.render("sitemap.xml", self._link("sitemap.xml"), urls=urls)
+        yield self._page("sitemap.xml", "sitemap.xml", self._link("sitemap.xml"), urls=urls)
 
     def _sitemap_urls(self) -> list[tuple[str, str]]:
         view = self.view

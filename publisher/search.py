@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from publisher.markup import plain_text
 from publisher.views import SiteView
 
 TEXT_LIMIT = 5000
@@ -20,7 +19,7 @@ def search_index(view: SiteView) -> bytes:
             "date": entry.date_label,
             "summary": entry.summary,
             "tags": [name for name, _ in entry.tags],
-            "text": plain_text(str(entry.html))[:TEXT_LIMIT],
+            "text": entry.plain[:TEXT_LIMIT],
         }
         for entry in sorted(
             [*view.episodes, *view.articles], key=lambda e: (e.date, e.slug), reverse=True

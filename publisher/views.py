@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
+from itertools import chain
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from publisher.audio import AudioInfo
+from publisher.cache import digest
 from publisher.chapters import CHAPTERS_NAME, Chapter
 from publisher.config import Config
-from publisher.markup import RenderedText, shorten, with_heading_anchors
+from publisher.markup import RenderedText, shorten
 from publisher.model import Article, Episode, Site, Soundbite
 from publisher.slugs import slugify
 from publisher.transcripts import transcript_paragraphs
@@ -81,6 +86,8 @@ class Entry:
     page_html: Markup
     toc: Markup
     reading_minutes: int
+    plain: str
+    text_key: str
     summary: str
     tags: tuple[tuple[str, str], ...]
     released: bool
@@ -94,6 +101,16 @@ class Entry:
     explicit: bool | None = None
     updated: dt.datetime | None = None
     extras: EpisodeExtras = EpisodeExtras()
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of everything this entry shows, for the page cache."""
+        if not self.text_key:
+            return digest(repr(self))
+        large = {"html", "page_html", "plain", "toc"}  # all follow from ``text_key``
+        return digest(
+            [(f.name, getattr(self, f.name)) for f in fields(self) if f.name not in large]
+        )
 
     @property
     def last_modified(self) -> dt.datetime:
@@ -129,9 +146,11 @@ def _item_entry_fields(
         "date": item.date.astimezone(config.site.tz),
         "link": make_link(config, f"{kind}s/{item.slug}/"),
         "html": Markup(text.html),
-        "page_html": Markup(with_heading_anchors(text.html)),
+        "page_html": Markup(text.page_html),
         "toc": Markup(text.toc_html if text.heading_count >= TOC_MIN_HEADINGS else ""),
         "reading_minutes": max(1, round(text.word_count / WORDS_PER_MINUTE)),
+        "plain": text.plain,
+        "text_key": text.source_sha,
         "summary": item.summary or shorten(text.first_paragraph),
         "tags": tuple((tag, slugify(tag)) for tag in item.tags),
         "released": item.is_released(now),
@@ -208,23 +227,36 @@ class SiteView:
     articles: tuple[Entry, ...]
     episodes: tuple[Entry, ...]
 
+    @cached_property
+    def _by_kind_and_slug(self) -> dict[tuple[str, str], Entry]:
+        return {(e.kind, e.slug): e for e in (*self.articles, *self.episodes)}
+
     def companion(self, entry: Entry) -> Entry | None:
-        others = self.episodes if entry.kind == "article" else self.articles
-        return next((e for e in others if e.slug == entry.companion_slug), None)
+        """The episode of an article, or the article of an episode."""
+        other = "episode" if entry.kind == "article" else "article"
+        return self._by_kind_and_slug.get((other, entry.companion_slug or ""))
+
+    @cached_property
+    def _articles_by_tag(self) -> dict[str, list[int]]:
+        """Tag slug to the positions (newest first) of the articles that have it."""
+        members: dict[str, list[int]] = {}
+        for index, article in enumerate(self.articles):
+            for _, slug in article.tags:
+                members.setdefault(slug, []).append(index)
+        return members
 
     def related(self, entry: Entry, limit: int = 3) -> list[Entry]:
         """Other articles sharing the most tags with ``entry``, newest first among equals."""
-        mine = {slug for _, slug in entry.tags}
-        scored = [
-            (len(mine & {slug for _, slug in other.tags}), other)
-            for other in self.articles
-            if other.slug != entry.slug or other.kind != entry.kind
-        ]
-        ranked = sorted(
-            (s for s in scored if s[0] > 0),
-            key=lambda s: (-s[0], -s[1].date.timestamp(), s[1].slug),
-        )
-        return [other for _, other in ranked[:limit]]
+        lists = [self._articles_by_tag.get(tag, []) for _, tag in entry.tags]
+        shared = Counter(chain.from_iterable(lists))
+        if entry.kind == "article":
+            shared.pop(self._article_index.get(entry.slug, -1), None)
+        ranked = heapq.nsmallest(limit, shared.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [self.articles[index] for index, _ in ranked]
+
+    @cached_property
+    def _article_index(self) -> dict[str, int]:
+        return {article.slug: index for index, article in enumerate(self.articles)}
 
     def tag_index(self) -> dict[str, tuple[str, list[Entry]]]:
         """Tag slug to its first-seen name and tagged entries, newest first."""

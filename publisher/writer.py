@@ -9,8 +9,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from publisher.cache import BuildCache, digest
 from publisher.errors import PublisherError
-from publisher.output import OutputTree, chunks_of
+from publisher.output import Content, Deferred, OutputTree, Spliced, chunks_of, size_of
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,14 @@ def guard_output_dir(out: Path, site_root: Path) -> None:
         )
 
 
-def write_tree(tree: OutputTree, out: Path, site_root: Path) -> Manifest:
-    """Make ``out`` hold exactly ``tree``; return the manifest of what it holds."""
+def write_tree(
+    tree: OutputTree, out: Path, site_root: Path, cache: BuildCache | None = None
+) -> Manifest:
+    """Make ``out`` hold exactly ``tree``; return the manifest of what it holds.
+
+    Files whose bytes did not change are not written again (their modification time stays).
+    """
+    cache = cache or BuildCache()
     guard_output_dir(out, site_root)
     out.mkdir(parents=True, exist_ok=True)
     marker = out / MARKER
@@ -75,9 +82,9 @@ def write_tree(tree: OutputTree, out: Path, site_root: Path) -> Manifest:
     manifest: Manifest = {}
     written = 0
     for path in tree:
-        info = describe(tree, path)
+        info = _describe_cached(tree, path, cache)
         manifest[path] = info
-        if _write_if_changed(tree, path, out / path, info):
+        if _write_if_changed(tree, path, out / path, info, cache):
             written += 1
     removed = _remove_stale(out, set(manifest))
     log.info(
@@ -86,11 +93,55 @@ def write_tree(tree: OutputTree, out: Path, site_root: Path) -> Manifest:
     return manifest
 
 
-def _write_if_changed(tree: OutputTree, path: str, dest: Path, info: FileInfo) -> bool:
+def _content_key(content: Content, cache: BuildCache) -> tuple[object, ...] | None:
+    """What a large output's bytes depend on, so its hash need not be computed again."""
+    if isinstance(content, Deferred):
+        return ("deferred", content.key)
+    if isinstance(content, Path):
+        return ("file", str(content), cache.file_sha256(content))
+    if isinstance(content, Spliced):
+        head = hashlib.sha256(content.head).hexdigest()
+        source = cache.file_sha256(content.source)
+        return ("spliced", head, str(content.source), source, content.start, content.end)
+    return None
+
+
+def _describe_cached(tree: OutputTree, path: str, cache: BuildCache) -> FileInfo:
+    content = tree.files[path]
+    if isinstance(content, Path):
+        return FileInfo(size_of(content), cache.file_sha256(content))
+    if isinstance(content, Deferred) and content.known is not None:
+        return FileInfo(*content.known)
+    key = _content_key(content, cache)
+    known = cache.outputs.get(path)
+    if key is not None and known is not None and known[0] == digest(key):
+        return FileInfo(known[1], known[2])
+    info = describe(tree, path)
+    if key is not None:
+        cache.outputs[path] = (digest(key), info.size, info.sha256)
+    return info
+
+
+def _unchanged_on_disk(dest: Path, info: FileInfo, cache: BuildCache) -> bool:
+    """True when ``dest`` already holds these bytes (checked by stat when we wrote it last)."""
+    if dest.is_symlink() or not dest.is_file():
+        return False
+    stat = dest.stat()
+    if stat.st_size != info.size:
+        return False
+    if cache.written.get(str(dest)) == (stat.st_size, stat.st_mtime_ns, info.sha256):
+        return True
+    return file_sha256(dest) == info.sha256
+
+
+def _write_if_changed(
+    tree: OutputTree, path: str, dest: Path, info: FileInfo, cache: BuildCache
+) -> bool:
+    if _unchanged_on_disk(dest, info, cache):
+        _remember(dest, info, cache)
+        return False
     if dest.is_symlink():
         dest.unlink()
-    elif dest.is_file() and dest.stat().st_size == info.size and file_sha256(dest) == info.sha256:
-        return False
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
     try:
@@ -102,17 +153,41 @@ def _write_if_changed(tree: OutputTree, path: str, dest: Path, info: FileInfo) -
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    _remember(dest, info, cache)
     return True
+
+
+def _remember(dest: Path, info: FileInfo, cache: BuildCache) -> None:
+    stat = dest.stat()
+    cache.written[str(dest)] = (stat.st_size, stat.st_mtime_ns, info.sha256)
+
+
+def output_intact(out: Path, cache: BuildCache) -> bool:
+    """True when ``out`` still holds exactly the files of the last build, as written."""
+    expected = cache.last_manifest
+    if not out.is_dir() or not expected:
+        return False
+    for path, (size, sha256) in expected.items():
+        try:
+            stat = (out / path).stat()
+        except OSError:
+            return False
+        recorded = (stat.st_size, stat.st_mtime_ns, sha256)
+        if stat.st_size != size or cache.written.get(str(out / path)) != recorded:
+            return False
+    present = sum(len(names) for _, _, names in os.walk(out))
+    return present == len(expected) + 1  # and the marker file
 
 
 def _remove_stale(out: Path, keep: set[str]) -> int:
     removed = 0
-    for path in sorted(out.rglob("*"), reverse=True):
-        relative = path.relative_to(out).as_posix()
-        if path.is_dir() and not path.is_symlink():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif relative not in keep and relative != MARKER:
-            path.unlink()
-            removed += 1
+    root = str(out)
+    for folder, _subfolders, names in os.walk(root, topdown=False):
+        prefix = "" if folder == root else folder[len(root) + 1 :].replace(os.sep, "/") + "/"
+        for name in names:
+            if prefix + name not in keep and not (prefix == "" and name == MARKER):
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+        if folder != root and not os.listdir(folder):
+            os.rmdir(folder)
     return removed

@@ -22,7 +22,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
     "malformed yaml": (
         lambda s: s.article("2026-01-04-a", "title: A: B: C\ndate: 2026-01-04"),
         "{root}/articles/2026-01-04-a.md:2: error: front matter is not valid YAML: mapping values are "
-        "not allowed here (check quotes, colons and indentation)",
+        "not allowed in this context (check quotes, colons and indentation)",
     ),
     "missing title": (
         lambda s: s.article("2026-01-04-a", "date: 2026-01-04"),

@@ -127,3 +127,21 @@ def test_search_index_lists_released_items(small_site: SiteFactory, tmp_path: Pa
         ("episode", "First steps"),
     ]
     assert documents[1]["url"] == "/articles/more/" and documents[1]["tags"] == ["walking"]
+
+
+def test_related_articles_share_the_most_tags(
+    make_site: Callable[..., SiteFactory], tmp_path: Path
+) -> None:
+    site = make_site()
+    site.article("2026-01-01-base", "title: Base\ndate: 2026-01-01\ntags: [a, b, c]")
+    site.article("2026-01-02-two", "title: Two shared\ndate: 2026-01-02\ntags: [a, b]")
+    site.article("2026-01-03-one-old", "title: One shared, older\ndate: 2026-01-03\ntags: [c]")
+    site.article("2026-01-04-one-new", "title: One shared, newer\ndate: 2026-01-04\ntags: [a]")
+    site.article("2026-01-05-none", "title: Nothing shared\ndate: 2026-01-05\ntags: [z]")
+    out = build_site(site.root, tmp_path / "out")
+    page = lxml_html.fromstring((out / "articles/base/index.html").read_bytes())
+    assert page.xpath("//section[@class='related']//a/text()") == [
+        "Two shared",
+        "One shared, newer",
+        "One shared, older",
+    ]

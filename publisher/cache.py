@@ -1,0 +1,131 @@
+"""The build cache: work from earlier builds, keyed by content hashes, in ``.publisher-cache/``.
+
+A key is a hash of everything a result depends on, so a stale entry is simply never asked for.
+A cache that cannot be read (damaged, from another version) is ignored and rebuilt; deleting
+the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publisher import __version__
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".publisher-cache"
+CACHE_FILE = "build.pickle"
+TEXTS_FILE = "texts.pickle"  # the bulk; read only when something must be rendered
+FORMAT = f"publisher {__version__} cache 1"
+CHUNK = 1 << 20
+
+
+def digest(*parts: object) -> str:
+    """A short, stable hash of the ``repr`` of ``parts``.
+
+    >>> digest("a", 1) == digest("a", 1) != digest("a", 2)
+    True
+    """
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+@dataclass
+class BuildCache:
+    """Everything the next build can reuse. ``path`` is ``None`` for a cache kept in memory."""
+
+    path: Path | None = None
+    files: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    items: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    _texts: dict[str, Any] | None = field(default=None, repr=False)
+    outputs: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    written: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    last_key: str = ""
+    last_manifest: dict[str, Any] = field(default_factory=dict)
+    used_texts: set[str] = field(default_factory=set, repr=False)
+    texts_changed: bool = field(default=False, repr=False)
+
+    @classmethod
+    def open(cls, root: Path) -> BuildCache:
+        """The cache of the site at ``root``; empty when missing or unreadable."""
+        path = root / CACHE_DIR / CACHE_FILE
+        stored = _load(path)
+        return cls(path, **stored) if stored is not None else cls(path, _texts={})
+
+    @property
+    def texts(self) -> dict[str, Any]:
+        if self._texts is None:
+            stored = _load(self.path.with_name(TEXTS_FILE)) if self.path else None
+            self._texts = stored["texts"] if stored is not None else {}
+        return self._texts
+
+    def save(self) -> None:
+        """Write the cache atomically, dropping texts this build did not use."""
+        if self.path is None:
+            return
+        data = {
+            "files": self.files, "items": self.items, "outputs": self.outputs,
+            "written": self.written, "pages": self.pages, "last_key": self.last_key,
+            "last_manifest": self.last_manifest,
+        }  # fmt: skip
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        (self.path.parent / ".gitignore").write_text("*\n")
+        unused = self._texts is not None and set(self._texts) != self.used_texts
+        if self._texts is not None and self.used_texts and (self.texts_changed or unused):
+            texts = {key: self._texts[key] for key in self.used_texts if key in self._texts}
+            _store(self.path.with_name(TEXTS_FILE), {"texts": texts})
+        _store(self.path, data)
+
+    def file_sha256(self, path: Path) -> str:
+        """SHA-256 of a file, recomputed only when its size, time or inode changed."""
+        stat = path.stat()
+        known = self.files.get(str(path))
+        if known is not None and known[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+            return known[3]
+        sha = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                sha.update(chunk)
+        self.files[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, sha.hexdigest())
+        return sha.hexdigest()
+
+    def text(self, key: str) -> Any:
+        self.used_texts.add(key)
+        return self.texts.get(key)
+
+    def store_text(self, key: str, value: Any) -> None:
+        self.used_texts.add(key)
+        self.texts[key] = value
+        self.texts_changed = True
+
+
+def _load(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            raise ValueError("another version's cache")
+        return stored["data"]  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        return None
+    except Exception as err:  # any damage means: start afresh
+        log.info("ignoring the build cache file %s (%s)", path.name, err)
+        return None
+
+
+def _store(path: Path, data: dict[str, Any]) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump({"format": FORMAT, "data": data}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
