@@ -57,7 +57,8 @@ check: $(STAMP)  ## Type-check the package with mypy
 
 all: lint typecheck test  ## Lint, type-check and test
 
-bench: $(STAMP)  ## Benchmarks (publish requests and time, with aws s3 sync for comparison)
+bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican) and publishing (with aws s3 sync)
+	$(PY) tools/bench_build.py
 	$(PY) tools/bench_publish.py
 
 system-deps:  ## Install the Debian packages the tests need (Java for vnu, Chromium for page tests; as root)

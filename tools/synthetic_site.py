@@ -17,7 +17,8 @@ WORDS = (
     "back pain movement rest healing tissue load walk sleep stress nerve spine muscle disc "
     "posture exercise bridge stretch recovery flare comfort strength habit breath calm gentle"
 ).split()
-TAGS = [f"topic {n}" for n in range(40)]
+# Letters only: Pelican names tag page 2 "tag/topic-a2.html", which a tag "topic a2" would clash with.
+TAGS = [f"topic {chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(40)]
 
 
 def _paragraph(rng: random.Random, words: int) -> str:
