@@ -72,7 +72,7 @@ def render_site(
     add_episode_files(visible, texts, tree, cache)
     view = build_site_view(visible, texts, now, tree.size)
     pages = _page_cache(config, view, assets, artwork, cache, out)
-    env = make_environment(config.root / "templates")
+    env = make_environment(config.root / "templates", cache.folder("templates"))
     renderer = PageRenderer(env, view, assets, artwork, pages)
     for path, text in renderer.pages():
         tree.add(path, text)

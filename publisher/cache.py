@@ -83,6 +83,14 @@ class BuildCache:
             _store(self.path.with_name(TEXTS_FILE), {"texts": texts})
         _store(self.path, data)
 
+    def folder(self, name: str) -> Path | None:
+        """A folder inside the cache for others' caches (compiled templates), if persistent."""
+        if self.path is None:
+            return None
+        folder = self.path.parent / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def file_sha256(self, path: Path) -> str:
         """SHA-256 of a file, recomputed only when its size, time or inode changed."""
         stat = path.stat()

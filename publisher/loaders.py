@@ -133,7 +133,7 @@ def _inside(config: Config, path: Path, problems: list[Problem]) -> bool:
 
     Only links need resolving: the folders above were checked the same way.
     """
-    if not path.is_symlink() and not path.parent.is_symlink():
+    if not path.is_symlink():
         return True
     if path.resolve().is_relative_to(config.root.resolve()):
         return True
@@ -142,7 +142,9 @@ def _inside(config: Config, path: Path, problems: list[Problem]) -> bool:
 
 
 def _article_files(config: Config, problems: list[Problem]) -> list[Path]:
-    files = []
+    files: list[Path] = []
+    if not _inside(config, config.root / "articles", problems):
+        return files
     for path in _visible_children(config.root / "articles"):
         if path.is_dir() or path.suffix != ".md":
             problems.append(
@@ -158,13 +160,17 @@ def _article_files(config: Config, problems: list[Problem]) -> list[Path]:
 
 
 def _episode_dirs(config: Config, problems: list[Problem]) -> list[Path]:
-    folders = []
+    folders: list[Path] = []
+    if not _inside(config, config.root / "episodes", problems):
+        return folders
     for folder in _visible_children(config.root / "episodes"):
         if not folder.is_dir():
             problems.append(
                 Problem("episodes go in their own folder: episodes/<slug>/episode.md", folder)
             )
-        elif _inside(config, folder, problems):
+        elif _inside(config, folder, problems) and all(
+            _inside(config, file, problems) for file in _visible_children(folder)
+        ):
             folders.append(folder)
     return folders
 

@@ -28,7 +28,6 @@ class RenderedText:
     word_count: int = 0
     heading_count: int = 0
     plain: str = ""
-    page_html: str = ""
     source_sha: str = ""
     """SHA-256 of the Markdown it came from: it stands for all the fields above."""
 
@@ -53,7 +52,7 @@ def render_markdown(text: str) -> RenderedText:
     )
     first = _first_paragraph(body)
     toc = toc if "<li>" in toc else ""
-    return RenderedText(body, toc, first, words, headings, plain, with_heading_anchors(body))
+    return RenderedText(body, toc, first, words, headings, plain)
 
 
 class _TextCollector(HTMLParser):

@@ -46,6 +46,8 @@ class Deferred:
         self.key = key
         self._make = make
         self.known: tuple[int, str] | None = None
+        self.unchanged_at: Path | None = None
+        """Where an identical file was just seen on disk, so a writer there can skip it."""
 
     @cached_property
     def content(self) -> bytes | Spliced:

@@ -28,16 +28,20 @@ def fingerprint(value: object) -> object:
     """A stable, hashable summary of a template context value.
 
     >>> fingerprint({"b": [1, "x"], "a": None})
-    (('a', 'None'), ('b', ('1', "'x'")))
+    (('a', None), ('b', (1, 'x')))
     """
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     if isinstance(value, Entry):
         return ("entry", value.fingerprint)
     if isinstance(value, list | tuple):
+        if all(isinstance(item, str) for item in value):
+            return tuple(value)
         return tuple(fingerprint(item) for item in value)
     if isinstance(value, dict):
         return tuple(sorted((str(key), fingerprint(item)) for key, item in value.items()))
-    if value is None or isinstance(value, str | int | float | bool | Link):
-        return repr(value)
+    if isinstance(value, Link):
+        return ("link", value.path)
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, *(fingerprint(getattr(value, f.name)) for f in fields(value)))
     raise Uncacheable(type(value).__name__)
@@ -93,6 +97,7 @@ class PageCache:
             return None
         content = Deferred(key, dest.read_bytes)
         content.known = (stat.st_size, known[1])
+        content.unchanged_at = dest
         return content
 
     def put(self, path: str, key: str | None, data: bytes) -> None:

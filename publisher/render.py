@@ -28,8 +28,11 @@ def theme_dir() -> Path:
     return Path(str(files("publisher.theme")))
 
 
-def make_environment(site_templates: Path) -> jinja2.Environment:
-    """A fresh Jinja environment: site templates first, then the default theme."""
+def make_environment(site_templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """A fresh Jinja environment: site templates first, then the default theme.
+
+    ``compiled`` is a folder where compiled templates are kept between builds.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if site_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(site_templates))
@@ -41,6 +44,7 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
 
 

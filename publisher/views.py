@@ -18,7 +18,7 @@ from publisher.audio import AudioInfo
 from publisher.cache import digest
 from publisher.chapters import CHAPTERS_NAME, Chapter
 from publisher.config import Config
-from publisher.markup import RenderedText, shorten
+from publisher.markup import RenderedText, shorten, with_heading_anchors
 from publisher.model import Article, Episode, Site, Soundbite
 from publisher.slugs import slugify
 from publisher.transcripts import transcript_paragraphs
@@ -83,7 +83,6 @@ class Entry:
     date: dt.datetime
     link: Link
     html: Markup
-    page_html: Markup
     toc: Markup
     reading_minutes: int
     plain: str
@@ -103,11 +102,16 @@ class Entry:
     extras: EpisodeExtras = EpisodeExtras()
 
     @cached_property
+    def page_html(self) -> Markup:
+        """The HTML with a link to each heading, for the page (feeds keep plain headings)."""
+        return Markup(with_heading_anchors(self.html))
+
+    @cached_property
     def fingerprint(self) -> str:
         """A hash of everything this entry shows, for the page cache."""
         if not self.text_key:
             return digest(repr(self))
-        large = {"html", "page_html", "plain", "toc"}  # all follow from ``text_key``
+        large = {"html", "plain", "toc"}  # all follow from ``text_key``
         return digest(
             [(f.name, getattr(self, f.name)) for f in fields(self) if f.name not in large]
         )
@@ -146,7 +150,6 @@ def _item_entry_fields(
         "date": item.date.astimezone(config.site.tz),
         "link": make_link(config, f"{kind}s/{item.slug}/"),
         "html": Markup(text.html),
-        "page_html": Markup(text.page_html),
         "toc": Markup(text.toc_html if text.heading_count >= TOC_MIN_HEADINGS else ""),
         "reading_minutes": max(1, round(text.word_count / WORDS_PER_MINUTE)),
         "plain": text.plain,

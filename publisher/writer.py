@@ -137,6 +137,9 @@ def _unchanged_on_disk(dest: Path, info: FileInfo, cache: BuildCache) -> bool:
 def _write_if_changed(
     tree: OutputTree, path: str, dest: Path, info: FileInfo, cache: BuildCache
 ) -> bool:
+    content = tree.files[path]
+    if isinstance(content, Deferred) and content.unchanged_at == dest:
+        return False
     if _unchanged_on_disk(dest, info, cache):
         _remember(dest, info, cache)
         return False

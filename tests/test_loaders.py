@@ -171,3 +171,14 @@ def test_an_article_pairs_with_one_episode(make_site: Callable[..., SiteFactory]
         f"{site.root}/episodes/b/episode.md: error: article: 'one' is already the companion of "
         "episode 'a'; an article pairs with one episode",
     ]
+
+
+def test_audio_linked_from_outside_the_site_is_refused(make_site: Callable[..., SiteFactory]) -> None:
+    site = make_site()
+    site.write("episodes/ep/episode.md", "---\ntitle: T\ndate: 2026-01-04\n---\n")
+    outside = site.root.parent / "elsewhere.mp3"
+    outside.write_bytes(b"secret")
+    os.symlink(outside, site.root / "episodes" / "ep" / "ep.mp3")
+    assert problems_of(site) == [
+        f"{site.root}/episodes/ep/ep.mp3: error: points outside the site directory; copy the file in instead"
+    ]
