@@ -173,7 +173,9 @@ def test_an_article_pairs_with_one_episode(make_site: Callable[..., SiteFactory]
     ]
 
 
-def test_audio_linked_from_outside_the_site_is_refused(make_site: Callable[..., SiteFactory]) -> None:
+def test_audio_linked_from_outside_the_site_is_refused(
+    make_site: Callable[..., SiteFactory],
+) -> None:
     site = make_site()
     site.write("episodes/ep/episode.md", "---\ntitle: T\ndate: 2026-01-04\n---\n")
     outside = site.root.parent / "elsewhere.mp3"
