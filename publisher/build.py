@@ -64,6 +64,7 @@ def render_site(
     cache = cache or BuildCache()
     config = site.config
     now = localize_now(now, config.site.tz)
+    _refuse_due_episodes_without_audio(site, now)
     visible = site.visible(now, include_unreleased)
     tree = OutputTree()
     assets = collect_assets(theme_dir() / "static", config.root / "templates" / "static", tree)
@@ -112,6 +113,7 @@ def build(root: Path, out: Path, now: dt.datetime, include_unreleased: bool = Fa
     project = load_project(root, cache)
     for warning in project.warnings:
         log.warning("%s", warning)
+    _refuse_due_episodes_without_audio(project.site, localize_now(now, project.config.site.tz))
     key = _output_key(project.site, now, include_unreleased, out)
     if key == cache.last_key and output_intact(out, cache):
         log.info("nothing changed since the last build")
@@ -131,6 +133,21 @@ def _output_key(site: Site, now: dt.datetime, include_unreleased: bool, out: Pat
     shown = [(i.slug, i.is_released(now)) for i in (*visible.articles, *visible.episodes)]
     templates, _ = templates_fingerprint([theme_dir(), site.config.root / "templates"])
     return digest(__version__, site.content_key, templates, shown, str(out.resolve()))
+
+
+def _refuse_due_episodes_without_audio(site: Site, now: dt.datetime) -> None:
+    due = [e for e in site.episodes if e.is_due_without_audio(now)]
+    if due:
+        raise ProblemsFound(
+            [
+                Problem(
+                    f"this episode is due ({e.date:%A %d %B %Y %H:%M}) but has no audio: add its "
+                    ".mp3, or move its date, or mark it 'draft: true'",
+                    e.source.parent,
+                )
+                for e in due
+            ]
+        )
 
 
 def _page_cache(

@@ -6,6 +6,7 @@ Exit status: 0 success, 1 a problem with content, configuration or storage, 2 ba
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import sys
@@ -21,7 +22,8 @@ import click
 
 from publisher import __version__
 from publisher.build import build as run_build
-from publisher.dates import parse_now
+from publisher.build import load_project
+from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.ledger import LEDGER_NAME
 
@@ -240,6 +242,13 @@ def publish(
         f"{time.monotonic() - started:.1f} s.",
         err=True,
     )
+    from publisher.notify import notify
+
+    for notice in notify(prepared.config, plan.uploads):
+        click.echo(
+            f"Notified {notice.target}: {'ok' if notice.ok else 'FAILED'} ({notice.detail})",
+            err=True,
+        )
     if ledger_changed:
         click.echo(
             f"Updated {options.site / LEDGER_NAME}: commit it, it keeps episode GUIDs stable.",
@@ -279,6 +288,72 @@ def _size(count: int) -> str:
             return f"{count_f:.1f} {unit}"
         count = int(count_f)
     raise AssertionError("unreachable")
+
+
+@cli.group()
+def new() -> None:
+    """Start a new episode or article, dated the next free release day."""
+
+
+@new.command("episode")
+@click.argument("title")
+@click.option("--slug", help="Folder name to use instead of one made from the title.")
+@_now_option
+@click.pass_obj
+@_reports_errors
+def new_episode_command(options: Options, title: str, slug: str | None, now: dt.datetime) -> None:
+    """Create episodes/<slug>/episode.md for TITLE."""
+    from publisher.scaffold import new_episode
+
+    project = load_project(options.site)
+    made = new_episode(project.site, title, localize_now(now, project.config.site.tz), slug)
+    click.echo(f"Created {made.path} (episode {made.number}, {made.date:%A %d %B %Y at %H:%M}).")
+    click.echo(f"Next: put the audio in {made.path.parent}/ as an .mp3, then write the show notes.")
+
+
+@new.command("article")
+@click.argument("title")
+@click.option("--episode", metavar="SLUG", help="Pair the article with this episode.")
+@click.option("--slug", help="Slug to use instead of one made from the title.")
+@_now_option
+@click.pass_obj
+@_reports_errors
+def new_article_command(
+    options: Options, title: str, episode: str | None, slug: str | None, now: dt.datetime
+) -> None:
+    """Create articles/<date>-<slug>.md for TITLE."""
+    from publisher.scaffold import new_article
+
+    project = load_project(options.site)
+    made = new_article(
+        project.site, title, localize_now(now, project.config.site.tz), episode, slug
+    )
+    paired = f", paired with episode {episode}" if episode else ""
+    click.echo(f"Created {made.path} ({made.date:%A %d %B %Y}{paired}).")
+
+
+@cli.command()
+@_now_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+@_reports_errors
+def status(options: Options, now: dt.datetime, as_json: bool) -> None:
+    """What is live, what is scheduled and when, and what is missing."""
+    from publisher.status import site_status
+
+    project = load_project(options.site)
+    report = site_status(project.site, localize_now(now, project.config.site.tz))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    width = max((len(row.title) for row in report.rows), default=5)
+    click.echo(f"{'STATE':<10} {'DATE':<21} {'KIND':<8} {'TITLE':<{width}}  NOTES")
+    for row in report.rows:
+        notes = "; ".join(row.problems)
+        click.echo(f"{row.state:<10} {row.date:<21} {row.kind:<8} {row.title:<{width}}  {notes}")
+    click.echo(f"\nNext release: {report.next_release}")
+    for gap in report.gaps:
+        click.echo(f"Gap: {gap}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -83,6 +83,15 @@ class PublishSettings:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    """Who to tell after a publish that changed the feed."""
+
+    websub: tuple[str, ...] = ()
+    ping: tuple[str, ...] = ()
+    cloudfront_distribution: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything ``site.toml`` says, plus where the site lives."""
 
@@ -90,6 +99,7 @@ class Config:
     site: SiteSettings
     podcast: PodcastSettings
     publish: PublishSettings = field(default_factory=PublishSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     @property
     def feed_url(self) -> str:
@@ -145,6 +155,11 @@ SCHEMA: dict[str, dict[str, tuple[values.Check, bool]]] = {
         "max_deletes": (values.int_between(0, 1_000_000), False),
         "multipart_threshold_mb": (values.int_between(5, 5120), False),
         "cache_control": (values.cache_control, False),
+    },
+    "notify": {
+        "websub": (values.http_url_list, False),
+        "ping": (values.url_templates, False),
+        "cloudfront_distribution": (values.text, False),
     },
 }
 
@@ -240,5 +255,9 @@ def _assemble(root: Path, values: dict[str, dict[str, Any]]) -> Config:
     podcast_values.setdefault("author", site.author)
     podcast = PodcastSettings(category=main, subcategory=sub, **podcast_values)
     return Config(
-        root=root, site=site, podcast=podcast, publish=PublishSettings(**values["publish"])
+        root=root,
+        site=site,
+        podcast=podcast,
+        publish=PublishSettings(**values["publish"]),
+        notify=NotifySettings(**values["notify"]),
     )

@@ -207,3 +207,29 @@ def subscribe_links(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(
         (SUBSCRIBE_LABELS[key], https_url(value[key])) for key in SUBSCRIBE_LABELS if key in value
     )
+
+
+def url_templates(value: Any) -> tuple[str, ...]:
+    """Ping URLs with ``{feed}`` where the feed's address goes."""
+    if not isinstance(value, list):
+        raise ValueError('must be a list such as ["https://ping.example/?url={feed}"]')
+    for item in value:
+        if "{feed}" not in str(item):
+            raise ValueError(f"{item!r} must contain {{feed}} where the feed address goes")
+    return tuple(
+        http_url(str(item).replace("{feed}", "FEED")).replace("FEED", "{feed}") for item in value
+    )
+
+
+def http_url(value: Any) -> str:
+    url = text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    return url
+
+
+def http_url_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError('must be a list such as ["https://pubsubhubbub.appspot.com/"]')
+    return tuple(http_url(item) for item in value)

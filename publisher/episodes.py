@@ -77,7 +77,12 @@ def _episode_audio(
     """One audio file per format; the MP3 is the enclosure, an M4A beside it an alternate."""
     files = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in AUDIO_TYPES]
     suffixes = [p.suffix.lower() for p in files]
-    if not files or len(set(suffixes)) != len(suffixes):
+    if not files:
+        # Editors prepare episodes before the audio exists; only a due episode needs it.
+        message = "no audio yet: add the episode's .mp3 here before its date"
+        problems.append(Problem(message, folder, severity="warning"))
+        return None, ()
+    if len(set(suffixes)) != len(suffixes):
         found = ", ".join(p.name for p in files) or "none"
         problems.append(
             Problem(

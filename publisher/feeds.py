@@ -112,6 +112,7 @@ def _podcast_channel(config: Config, show_guid: str, artwork: Link | None) -> Fe
     ours.persons = [Person(**p) for p in podcast.persons]
     ours.license, ours.license_url = podcast.license, podcast.license_url
     ours.guid = show_guid
+    ours.hubs = list(config.notify.websub)
     ours.medium = "podcast"
     if not podcast.complete:
         day = podcast.release_weekday

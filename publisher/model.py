@@ -83,6 +83,13 @@ class Episode(Item):
     persons: tuple[dict[str, Any], ...] = ()
     soundbites: tuple[Soundbite, ...] = ()
 
+    def is_released(self, now: dt.datetime) -> bool:
+        """An episode also needs its audio before it can be released."""
+        return self.audio is not None and super().is_released(now)
+
+    def is_due_without_audio(self, now: dt.datetime) -> bool:
+        return self.audio is None and not self.draft and self.date <= now
+
 
 @dataclass(frozen=True)
 class Site:
@@ -108,7 +115,7 @@ class Site:
     def visible(self, now: dt.datetime, include_unreleased: bool = False) -> Site:
         """The site as listeners see it at ``now``: unreleased items and links to them removed."""
         if include_unreleased:
-            return self
+            return replace(self, episodes=tuple(e for e in self.episodes if e.audio is not None))
         articles = [a for a in self.articles if a.is_released(now)]
         episodes = [e for e in self.episodes if e.is_released(now)]
         released_episodes = {e.slug for e in episodes}

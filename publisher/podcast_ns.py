@@ -15,6 +15,7 @@ from lxml import etree
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PSC_NS = "http://podlove.org/simple-chapters"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 def _add(parent: Any, namespace: str, tag: str, text: str | None = None, **attrs: str) -> Any:
@@ -80,12 +81,15 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
         self.medium = ""
         self.update_rrule = ""
         self.update_label = ""
+        self.hubs: list[str] = []
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, rss_feed: Any) -> Any:
         channel = rss_feed[0]
+        for hub in self.hubs:  # WebSub: where subscribers learn of new episodes at once
+            _add(channel, ATOM_NS, "link", rel="hub", href=hub)
         if self.explicit is not None:
             _add(channel, ITUNES_NS, "explicit", _bool_text(self.explicit))
         if self.block:

@@ -30,8 +30,8 @@ BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
     ),
     "missing audio": (
         lambda s: s.write("episodes/ep/episode.md", "---\ntitle: T\ndate: 2026-01-04\n---\n"),
-        "{root}/episodes/ep: error: needs one audio file, an .mp3 or .m4a (at most one of each; "
-        "found: none)",
+        "{root}/episodes/ep: error: this episode is due (Sunday 04 January 2026 06:00) but has no "
+        "audio: add its .mp3, or move its date, or mark it 'draft: true'",
     ),
     "unreadable audio": (
         lambda s: s.episode("ep", "title: T\ndate: 2026-01-04", fixture="not-audio.mp3"),

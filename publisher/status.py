@@ -1,0 +1,92 @@
+"""`publisher status`: what is live, what is scheduled and when, and what is missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from publisher.dates import next_release
+from publisher.model import Article, Episode, Site
+
+GAP_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str
+    slug: str
+    title: str
+    state: str  # live, scheduled, draft
+    date: str
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Status:
+    rows: tuple[Row, ...]
+    gaps: tuple[str, ...]
+    next_release: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _state(item: Article | Episode, now: dt.datetime) -> str:
+    if item.draft:
+        return "draft"
+    if item.date > now:
+        return "scheduled"
+    return "live" if item.is_released(now) else "due"
+
+
+def _problems(item: Article | Episode, site: Site, now: dt.datetime) -> tuple[str, ...]:
+    found = []
+    if isinstance(item, Episode):
+        if item.audio is None:
+            found.append("no audio yet" if item.date > now else "due but no audio")
+        if item.article_slug is None:
+            found.append("no companion article")
+    return tuple(found)
+
+
+def site_status(site: Site, now: dt.datetime) -> Status:
+    """Every item with its state, and the release days ahead with nothing scheduled."""
+    tz = site.config.site.tz
+    items: list[Article | Episode] = [*site.episodes, *site.articles]
+    rows = tuple(
+        Row(
+            "episode" if isinstance(item, Episode) else "article",
+            item.slug,
+            item.title,
+            _state(item, now),
+            f"{item.date.astimezone(tz):%a %d %b %Y %H:%M}",
+            _problems(item, site, now),
+        )
+        for item in sorted(items, key=lambda i: (i.date, i.slug))
+    )
+    return Status(rows, _gaps(site, now), f"{_next(site, now):%A %d %B %Y %H:%M %Z}")
+
+
+def _next(site: Site, now: dt.datetime) -> dt.datetime:
+    settings = site.config.site
+    return next_release(
+        now, site.config.podcast.release_weekday, settings.release_time, settings.tz
+    )
+
+
+def _gaps(site: Site, now: dt.datetime) -> tuple[str, ...]:
+    tz = site.config.site.tz
+    planned = {
+        e.date.astimezone(tz).date()
+        for e in site.episodes
+        if not e.draft and e.episode_type == "full" and e.date > now
+    }
+    gaps = []
+    day = _next(site, now)
+    for _ in range(GAP_WEEKS):
+        if day.date() not in planned:
+            gaps.append(f"nothing scheduled for {day:%A} {day.day} {day:%B %Y}")
+        day = next_release(
+            day, site.config.podcast.release_weekday, site.config.site.release_time, tz
+        )
+    return tuple(gaps)
