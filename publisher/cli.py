@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -26,8 +27,10 @@ from publisher.build import load_project
 from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.ledger import LEDGER_NAME
+from publisher.redact import configure_logging
 
 F = TypeVar("F", bound=Callable[..., Any])
+SECRET_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
     Run it inside a site directory (one with site.toml), or point at one with --site.
     """
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
+    configure_logging(level, secrets, sys.stderr)
     ctx.obj = Options(site)
 
 
