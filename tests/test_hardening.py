@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image, PngImagePlugin
 
 from tests.conftest import SECRET, S3Env, SiteFactory, build_site, run_cli, tree_bytes
+from tests.s3server import Fault
 
 MARKERS = [
     b"EMBARGO-TRANSCRIPT",
