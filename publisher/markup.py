@@ -9,11 +9,28 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import markdown
+import nh3
 
 # "extra" minus abbr, def_list and md_in_html, which editors rarely need and which cost ~8%.
 EXTENSIONS = ["tables", "footnotes", "fenced_code", "attr_list", "toc", "smarty", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False, "toc_depth": "2-3"}}
 SUMMARY_LIMIT = 300
+# Raw HTML in Markdown is welcome for layout and media; anything that runs code is not.
+ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"audio", "video", "source", "track", "picture"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang", "rel"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "audio": {"src", "controls", "preload"},
+    "video": {"src", "controls", "preload", "poster", "width", "height"},
+    "source": {"src", "type", "srcset", "media"},
+    "track": {"src", "kind", "srclang", "label"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "ol": {"start", "type"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+}
 _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
@@ -37,12 +54,12 @@ def render_markdown(text: str) -> RenderedText:
 
     >>> r = render_markdown("## Why rest?\\n\\nIt's *short*.")
     >>> r.html
-    '<h2 id="why-rest">Why rest?</h2>\\n<p>It&rsquo;s <em>short</em>.</p>'
+    '<h2 id="why-rest">Why rest?</h2>\\n<p>It’s <em>short</em>.</p>'
     >>> r.first_paragraph
     'It’s short.'
     """
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    body = converter.convert(text)
+    body = sanitize(converter.convert(text))
     toc = getattr(converter, "toc", "")
     plain = plain_text(body)
     words = len(plain.split())
@@ -74,6 +91,24 @@ class _TextCollector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.depth and not self.done:
             self.parts.append(data)
+
+
+def sanitize(fragment: str) -> str:
+    """Keep the HTML an article needs; drop scripts, event handlers and javascript: links.
+
+    >>> sanitize('<p onclick="x()"><a href="javascript:alert(1)">Hi</a><script>bad()</script></p>')
+    '<p><a>Hi</a></p>'
+    >>> sanitize('<h2 id="rest" class="x">Rest</h2><audio controls src="a.mp3"></audio>')
+    '<h2 id="rest" class="x">Rest</h2><audio controls="" src="a.mp3"></audio>'
+    """
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def _first_paragraph(body: str) -> str:
