@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -201,6 +202,11 @@ def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) ->
     "--force", is_flag=True, help="Allow --prune to delete more than [publish] max_deletes."
 )
 @click.option(
+    "--break-lock",
+    is_flag=True,
+    help="Remove the lock an interrupted publish left behind (only when no other is running).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to build before uploading (default: _site inside the site directory).",
@@ -214,6 +220,7 @@ def publish(
     dry_run: bool,
     prune: bool,
     force: bool,
+    break_lock: bool,
     out: Path | None,
 ) -> None:
     """Build, check, then upload what changed to object storage or a folder.
@@ -239,7 +246,9 @@ def publish(
         click.echo("Dry run: nothing was changed.", err=True)
         return
     with _upload_progress(plan.upload_bytes) as advance:
-        ledger_changed = run_publish(prepared, advance)
+        since = dt.datetime.now(dt.UTC)
+        holder = f"{socket.gethostname()} pid {os.getpid()} since {since:%Y-%m-%d %H:%M} UTC"
+        ledger_changed = run_publish(prepared, advance, holder, break_lock)
     click.echo(
         f"Done: uploaded {len(plan.uploads)} file(s) ({_size(plan.upload_bytes)}), skipped "
         f"{plan.unchanged} unchanged, deleted {len(plan.deletes)}, in "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -16,7 +17,7 @@ from publisher.errors import ProblemsFound, StorageError
 from publisher.guards import live_feed_problems, updated_ledger
 from publisher.headers import headers_for
 from publisher.ledger import Ledger, write_ledger
-from publisher.storage import DEFAULT_TARGET, Target, open_target
+from publisher.storage import DEFAULT_TARGET, Target, lock_refusal, open_target
 from publisher.sync import PHASES, FileState, Plan, Upload, plan_sync
 from publisher.writer import Manifest, write_tree
 
@@ -116,12 +117,33 @@ def _remote_states(target: Target, local: dict[str, FileState]) -> tuple[dict[st
     return remote, len(unknown)
 
 
-def run_publish(prepared: PreparedPublish, on_upload: OnUpload | None = None) -> bool:
+def run_publish(
+    prepared: PreparedPublish,
+    on_upload: OnUpload | None = None,
+    holder: str = "publisher",
+    break_lock: bool = False,
+) -> bool:
     """Upload phase by phase (media, pages, feeds), then prune, then record the manifest.
 
     When any upload of a phase fails after retries, later phases never start, so the live feed
-    never names audio that is not fully uploaded. Returns whether ``published.toml`` changed.
+    never names audio that is not fully uploaded. A lock object keeps two publishes from
+    interleaving; ``holder`` says who holds it. Returns whether ``published.toml`` changed.
     """
+    target = prepared.target
+    if prepared.plan.is_empty and not prepared.verified:
+        return _run_locked(prepared, on_upload)  # nothing will be written: no lock needed
+    if break_lock:
+        target.unlock()
+    taken = target.lock(json.dumps({"owner": holder}).encode())
+    if taken is not None:
+        raise lock_refusal(target, taken)
+    try:
+        return _run_locked(prepared, on_upload)
+    finally:
+        target.unlock()
+
+
+def _run_locked(prepared: PreparedPublish, on_upload: OnUpload | None) -> bool:
     plan, target = prepared.plan, prepared.target
     published = dict(prepared.remote)
     try:

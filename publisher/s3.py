@@ -21,6 +21,7 @@ from publisher.config import PublishSettings
 from publisher.errors import StorageError
 from publisher.headers import Headers
 from publisher.storage import (
+    LOCK_NAME,
     MANIFEST_NAME,
     batched,
     manifest_bytes,
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MiB = 1024 * 1024
 DELETE_BATCH = 1000
+LOCK_TAKEN = ("PreconditionFailed", "412", "ConditionalRequestConflict")
 ACCESS_CODES = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403"}
 
 
@@ -89,7 +91,7 @@ class S3Target:
             for page in pages:
                 for item in page.get("Contents", []):
                     path = item["Key"][len(self.prefix) :]
-                    if path and path != MANIFEST_NAME:
+                    if path and path not in (MANIFEST_NAME, LOCK_NAME):
                         sizes[path] = int(item["Size"])
         return merge_inventory(sizes, self._read_manifest())
 
@@ -156,6 +158,22 @@ class S3Target:
                 ContentType="application/json",
                 CacheControl="no-cache",
             )
+
+    def lock(self, holder: bytes) -> bytes | None:
+        key = self.key(LOCK_NAME)
+        try:
+            with self._errors("taking the publish lock", LOCK_NAME):
+                # A conditional write: only one publish can create the lock object.
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=holder, IfNoneMatch="*")
+        except StorageError as err:
+            if isinstance(err.__cause__, ClientError) and _code(err.__cause__) in LOCK_TAKEN:
+                return self.read(LOCK_NAME) or b"{}"
+            raise
+        return None
+
+    def unlock(self) -> None:
+        with self._errors("releasing the publish lock", LOCK_NAME):
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(LOCK_NAME))
 
 
 def _code(err: ClientError) -> str:

@@ -18,6 +18,7 @@ from publisher.sync import FileState
 from publisher.writer import file_sha256
 
 MANIFEST_NAME = ".publisher-manifest.json"
+LOCK_NAME = ".publisher-lock"
 DEFAULT_TARGET = "_publish"
 MANIFEST_VERSION = 1
 
@@ -44,6 +45,25 @@ class Target(Protocol):
     def delete(self, paths: list[str]) -> None: ...
 
     def write_manifest(self, files: dict[str, FileState]) -> None: ...
+
+    def lock(self, holder: bytes) -> bytes | None:
+        """Take the publish lock; return the current holder's note when someone has it."""
+        ...
+
+    def unlock(self) -> None: ...
+
+
+def lock_refusal(target: Target, holder: bytes) -> StorageError:
+    """The error for a lock someone else holds, saying how to clear one left by a crash."""
+    try:
+        who = str(json.loads(holder).get("owner", "unknown"))
+    except (ValueError, AttributeError):
+        who = "an unknown publish"
+    return StorageError(
+        f"another publish is running ({who}). If none is (a publish that was interrupted leaves "
+        f"its lock behind), run publish again with --break-lock",
+        target.description + LOCK_NAME,
+    )
 
 
 def manifest_bytes(files: dict[str, FileState]) -> bytes:
@@ -160,6 +180,19 @@ class LocalTarget:
     def write_manifest(self, files: dict[str, FileState]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self._manifest().write_bytes(manifest_bytes(files))
+
+    def lock(self, holder: bytes) -> bytes | None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(self.root / LOCK_NAME, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return (self.root / LOCK_NAME).read_bytes()
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(holder)
+        return None
+
+    def unlock(self) -> None:
+        (self.root / LOCK_NAME).unlink(missing_ok=True)
 
 
 def open_target(url: str, settings: PublishSettings, base: Path) -> Target:

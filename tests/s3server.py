@@ -77,11 +77,13 @@ class ProxyState:
     seen: list[Seen] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    put_delay: float = 0.0  # seconds each PUT waits, to make a publish slow enough to interrupt
 
     def reset(self) -> None:
         with self.lock:
             self.seen.clear()
             self.faults.clear()
+            self.put_delay = 0.0
 
     def count(self, method: str, predicate: Callable[[Seen], bool] = lambda s: True) -> int:
         with self.lock:
@@ -114,6 +116,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def _forward(self) -> None:
         body = self._body()
+        if self.command == "PUT" and self.state.put_delay:
+            time.sleep(self.state.put_delay)
         path, _, query = self.path.partition("?")
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         fault = self.state.take_fault(self.command, self.path)

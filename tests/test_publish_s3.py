@@ -31,12 +31,16 @@ def remote_objects(s3: S3Env, prefix: str = "show/") -> dict[str, dict]:  # type
 
 
 def puts(s3: S3Env) -> list[str]:
-    """Object keys written, in order (single PUTs and the starts of multipart uploads)."""
+    """Object keys written, in order (single PUTs and the starts of multipart uploads); the
+    publish lock, taken and released around every publish that writes, is left out."""
     return [
         s.key.removeprefix("show/")
         for s in s3.proxy.seen
-        if (s.method == "PUT" and "partNumber" not in s.query)
-        or (s.method == "POST" and s.query == "uploads")
+        if (
+            (s.method == "PUT" and "partNumber" not in s.query)
+            or (s.method == "POST" and s.query == "uploads")
+        )
+        and not s.key.endswith(".publisher-lock")
     ]
 
 

@@ -1,0 +1,165 @@
+"""Publishes that are killed or run at the same time: the live feed never names missing audio,
+a re-run converges, and two publishes never interleave."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from lxml import etree
+
+from publisher.dates import parse_now
+from tests.conftest import S3Env, SiteFactory, build_site, run_cli, tree_bytes
+
+NOW = "2026-01-10"
+
+
+def publish_command(site: SiteFactory, bucket: str, *extra: str) -> list[str]:
+    script = Path(sys.executable).parent / "publisher"
+    return [
+        str(script),
+        "--site",
+        str(site.root),
+        "publish",
+        "--target",
+        f"s3://{bucket}/show",
+        "--now",
+        NOW,
+        *extra,
+    ]
+
+
+def objects(s3: S3Env) -> dict[str, bytes]:
+    pages = s3.client.get_paginator("list_objects_v2").paginate(Bucket=s3.bucket)
+    keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+    return {key: s3.client.get_object(Bucket=s3.bucket, Key=key)["Body"].read() for key in keys}
+
+
+def feed_is_consistent(s3: S3Env) -> bool:
+    """Every enclosure the live feed names is in the bucket with the length the feed states."""
+    try:
+        feed = s3.client.get_object(Bucket=s3.bucket, Key="show/feed.xml")["Body"].read()
+    except s3.client.exceptions.NoSuchKey:
+        return True
+    for enclosure in etree.fromstring(feed).iter("enclosure"):
+        key = "show/" + unquote(enclosure.get("url", "").removeprefix("https://example.org/"))
+        try:
+            head = s3.client.head_object(Bucket=s3.bucket, Key=key)
+        except s3.client.exceptions.ClientError:
+            return False
+        if head["ContentLength"] != int(enclosure.get("length", "-1")):
+            return False
+    return True
+
+
+# This publish makes 15 PUTs: the lock, the new audio and search index, 8 pages, the sitemap and
+# two feeds, the manifest. Kill after the lock, after the audio, among the pages, just before
+# the feeds, and between the podcast feed and the manifest.
+@pytest.mark.parametrize("kill_after_puts", [1, 2, 8, 12, 14])
+def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
+    kill_after_puts: int, small_site: SiteFactory, s3: S3Env, tmp_path: Path
+) -> None:
+    # A first release is live; then a new episode is published and the publish is killed.
+    assert run_cli(*publish_command(small_site, s3.bucket)[1:]).returncode == 0
+    small_site.episode("third", "title: Third\ndate: 2026-01-09\nnumber: 4", fixture="tone.m4a")
+    small_site.write(
+        "articles/2026-01-06-more.md", "---\ntitle: More, updated\ndate: 2026-01-06\n---\nNew.\n"
+    )
+    s3.proxy.reset()
+    s3.proxy.put_delay = 0.08
+    watching = True
+    broken: list[str] = []
+
+    def watch() -> None:
+        while watching:
+            if not feed_is_consistent(s3):
+                broken.append("feed names audio that is not fully uploaded")
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    process = subprocess.Popen(
+        publish_command(small_site, s3.bucket), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while (
+        s3.proxy.count("PUT") < kill_after_puts
+        and process.poll() is None
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.005)
+    assert process.poll() is None, "the publish finished before it could be interrupted"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    watching = False
+    watcher.join()
+    assert broken == []
+    # The interrupted publish left its lock; the re-run is told so and then finishes the job.
+    s3.proxy.put_delay = 0.0
+    refused = run_cli(*publish_command(small_site, s3.bucket)[1:])
+    if refused.returncode == 1:
+        assert "another publish is running" in refused.stderr and "--break-lock" in refused.stderr
+    assert run_cli(*publish_command(small_site, s3.bucket, "--break-lock")[1:]).returncode == 0
+    site = tree_bytes(
+        build_site(
+            small_site.root,
+            tmp_path / "expected",
+            parse_now(NOW),
+        )
+    )
+    live = {
+        key.removeprefix("show/"): body
+        for key, body in objects(s3).items()
+        if key.startswith("show/")
+    }
+    manifest = json.loads(live.pop(".publisher-manifest.json"))
+    assert live == site
+    assert sorted(manifest["files"]) == sorted(site)
+    assert feed_is_consistent(s3)
+
+
+def test_a_second_publish_at_the_same_time_is_refused(small_site: SiteFactory, s3: S3Env) -> None:
+    s3.proxy.put_delay = 0.3  # the first publish takes several seconds
+    first = subprocess.Popen(
+        publish_command(small_site, s3.bucket),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while s3.proxy.count("PUT") < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    second = run_cli(*publish_command(small_site, s3.bucket)[1:])
+    _, first_errors = first.communicate(timeout=60)
+    assert first.returncode == 0, first_errors
+    assert second.returncode == 1
+    assert (
+        f"s3://{s3.bucket}/show/.publisher-lock: error: another publish is running ("
+        in second.stderr
+    )
+    assert "show/.publisher-lock" not in objects(s3)  # the first released its lock
+    assert feed_is_consistent(s3)
+
+
+def test_the_local_folder_target_is_locked_too(small_site: SiteFactory, tmp_path: Path) -> None:
+    target = tmp_path / "www"
+    target.mkdir()
+    (target / ".publisher-manifest.json").write_text('{"files": {}}')
+    (target / ".publisher-lock").write_text('{"owner": "laptop pid 42 since 2026-01-10 05:59 UTC"}')
+    argv = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", NOW]
+    refused = run_cli(*argv)
+    assert refused.returncode == 1
+    assert (
+        f"{target}/.publisher-lock: error: another publish is running (laptop pid 42 since 2026-01-10 05:59 UTC)."
+        in refused.stderr
+    )
+    assert run_cli(*argv, "--break-lock").returncode == 0
+    assert not (target / ".publisher-lock").exists()
