@@ -35,7 +35,9 @@ def _quoted(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _site(root: Path, title: str, body: str, tags: list[str], date: str, show: str) -> None:
+def _site(
+    root: Path, title: str, body: str, tags: list[str], date: str, show: str, slug: str | None
+) -> None:
     (root / "articles").mkdir(parents=True)
     (root / "episodes" / "ep").mkdir(parents=True)
     (root / "site.toml").write_text(
@@ -44,8 +46,9 @@ def _site(root: Path, title: str, body: str, tags: list[str], date: str, show: s
         encoding="utf-8",
     )
     front = f"title: {_quoted(title)}\ndate: {_quoted(date)}\ntags: {_quoted(tags)}\n"
+    slug_line = f"slug: {_quoted(slug)}\n" if slug is not None else ""
     (root / "articles" / "2026-01-04-fuzz.md").write_text(
-        f"---\n{front}episode: ep\n---\n{body}\n", encoding="utf-8"
+        f"---\n{front}{slug_line}episode: ep\n---\n{body}\n", encoding="utf-8"
     )
     (root / "episodes" / "ep" / "episode.md").write_text(
         f"---\n{front}---\n{body}\n", encoding="utf-8"
@@ -69,18 +72,23 @@ def _assert_safe(out: Path) -> None:
 
 @SETTINGS
 @given(
-    title=TEXT,
+    title=st.one_of(PRINTABLE, TEXT),
     body=TEXT,
-    tags=st.lists(TEXT, max_size=3),
-    date=st.one_of(st.just("2026-01-04"), TEXT),
-    show=TEXT,
+    tags=st.lists(st.one_of(PRINTABLE, TEXT), max_size=3),
+    date=st.one_of(
+        *[st.sampled_from(["2026-01-04", "2026-01-04 18:30", "2026-01-04T06:00+02:00"])] * 3, TEXT
+    ),
+    show=st.one_of(PRINTABLE, TEXT),
+    slug=st.one_of(
+        st.none(), st.none(), st.sampled_from(["../../etc", "/abs", "ok-slug", "Caps", "a/b"]), TEXT
+    ),
 )
 def test_any_input_builds_safely_or_fails_cleanly(
-    title: str, body: str, tags: list[str], date: str, show: str
+    title: str, body: str, tags: list[str], date: str, show: str, slug: str | None
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "site"
-        _site(root, title, body, tags, date, show)
+        _site(root, title, body, tags, date, show, slug)
         try:
             build(root, root / "_site", NOW)
         except PublisherError as err:
@@ -91,3 +99,5 @@ def test_any_input_builds_safely_or_fails_cleanly(
             return
         event("built")
         _assert_safe(root / "_site")
+        beside = set(Path(folder).rglob("*")) - set(root.rglob("*")) - {root}
+        assert beside == set(), beside  # nothing written outside the site and its _site

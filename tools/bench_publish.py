@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -47,6 +48,46 @@ def measure(proxy: ProxyState, action: Callable[[], None]) -> tuple[float, Count
 
 def run(command: list[str], env: dict[str, str]) -> None:
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def large_file(endpoint: str, proxy: ProxyState, megabytes: int) -> None:
+    """Publish one episode whose MP3 is ``megabytes`` large; report time and peak memory."""
+    site = WORK / "large-site"
+    shutil.rmtree(site, ignore_errors=True)
+    folder = site / "episodes" / "long"
+    folder.mkdir(parents=True)
+    (site / "site.toml").write_text(
+        '[site]\ntitle = "Large"\nbase_url = "https://large.example"\n'
+        '[podcast]\nowner_email = "a@large.example"\nartwork = "artwork.png"\n'
+        'category = "Health & Fitness"\n'
+    )
+    shutil.copyfile(REPO / "tests" / "data" / "artwork.png", site / "artwork.png")
+    (folder / "episode.md").write_text("---\ntitle: A long one\ndate: 2025-12-28\n---\nLong.\n")
+    tone = (REPO / "tests" / "data" / "audio" / "tone.mp3").read_bytes()
+    with (folder / "long.mp3").open("wb") as audio:
+        for _ in range(megabytes * 1024 * 1024 // len(tone) + 1):
+            audio.write(tone)
+    command = [str(Path(sys.executable).parent / "publisher"), "--site", str(site), "-q", "publish",
+               "--target", "s3://bench/large", "--now", NOW]  # fmt: skip
+    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "bench",
+           "AWS_SECRET_ACCESS_KEY": "bench-secret", "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+    proxy.reset()
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)  # this process's own peak memory
+        seconds = time.perf_counter() - started
+        if status != 0:
+            errors.seek(0)
+            raise RuntimeError(errors.read().decode())
+    peak = usage.ru_maxrss / 1024
+    size = (folder / "long.mp3").stat().st_size / 1024 / 1024
+    parts = proxy.count("PUT", lambda s: "partNumber" in s.query)
+    print(
+        f"one {size:.0f} MB episode: build + publish {seconds:.1f} s, {parts} multipart part PUTs,"
+        f" peak memory of the publish process {peak:.0f} MB"
+    )
+    shutil.rmtree(site, ignore_errors=True)
 
 
 def main() -> None:
@@ -98,6 +139,7 @@ def main() -> None:
             run(build, env)
 
         scenario("one article edited", edit_one)
+        large_file(endpoint, proxy, int(os.environ.get("BENCH_LARGE_MB", "500")))
         started = time.perf_counter()
         run(build, env)
         build_time = time.perf_counter() - started

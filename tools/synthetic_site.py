@@ -13,6 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TONE = REPO / "tests" / "data" / "audio" / "tone.mp3"
+ARTWORK = REPO / "tests" / "data" / "artwork.png"
 WORDS = (
     "back pain movement rest healing tissue load walk sleep stress nerve spine muscle disc "
     "posture exercise bridge stretch recovery flare comfort strength habit breath calm gentle"
@@ -44,8 +45,10 @@ def generate(out: Path, articles: int, episodes: int, words: int = 1200, seed: i
     (out / "site.toml").write_text(
         '[site]\ntitle = "Synthetic"\nbase_url = "https://synthetic.example"\n'
         'timezone = "Europe/London"\n\n[podcast]\nowner_name = "Bench"\n'
-        'owner_email = "bench@synthetic.example"\n'
+        'owner_email = "bench@synthetic.example"\nartwork = "artwork.png"\n'
+        'category = "Health & Fitness / Medicine"\n'
     )
+    shutil.copyfile(ARTWORK, out / "artwork.png")
     start = date(2020, 1, 5)
     for index in range(articles):
         day = start + timedelta(days=index)
