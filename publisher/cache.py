@@ -47,6 +47,7 @@ class BuildCache:
     outputs: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     written: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    links: dict[str, tuple[str, Any]] = field(default_factory=dict)
     last_key: str = ""
     last_manifest: dict[str, Any] = field(default_factory=dict)
     used_texts: set[str] = field(default_factory=set, repr=False)
@@ -72,8 +73,8 @@ class BuildCache:
             return
         data = {
             "files": self.files, "items": self.items, "outputs": self.outputs,
-            "written": self.written, "pages": self.pages, "last_key": self.last_key,
-            "last_manifest": self.last_manifest,
+            "written": self.written, "pages": self.pages, "links": self.links,
+            "last_key": self.last_key, "last_manifest": self.last_manifest,
         }  # fmt: skip
         self.path.parent.mkdir(parents=True, exist_ok=True)
         (self.path.parent / ".gitignore").write_text("*\n")

@@ -12,6 +12,7 @@ from lxml import etree
 
 from publisher.analytics import unprefixed
 from publisher.build import Project, load_project, render_site
+from publisher.cache import BuildCache
 from publisher.config import Config
 from publisher.errors import Problem, ProblemsFound, PublisherError, StorageError
 from publisher.guards import live_feed_problems
@@ -78,11 +79,13 @@ def check_project(root: Path, now: dt.datetime, out: Path | None = None) -> list
     return problems
 
 
-def check_rendered(project: Project, tree: OutputTree) -> list[Problem]:
+def check_rendered(
+    project: Project, tree: OutputTree, cache: BuildCache | None = None
+) -> list[Problem]:
     """Warnings from loading plus the rules over the rendered, not yet written, output."""
     return [
         *project.warnings,
-        *run_rules(project.site, tree),
+        *run_rules(project.site, tree, cache),
         *check_output(TreeSource(tree), project.config, "(build)"),
     ]
 

@@ -18,7 +18,7 @@ from publisher.output import OutputTree
 from publisher.writer import file_sha256
 
 
-def check_identity(site: Site, tree: OutputTree) -> list[Problem]:
+def check_identity(site: Site, tree: OutputTree, cache: object = None) -> list[Problem]:
     """Compare the site with what ``published.toml`` says apps have seen."""
     ledger, config = site.ledger, site.config
     problems = []

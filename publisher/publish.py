@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.build import load_project, render_site
+from publisher.cache import BuildCache
 from publisher.check import check_rendered
 from publisher.config import Config
 from publisher.errors import ProblemsFound, StorageError
@@ -55,16 +56,18 @@ def prepare_publish(
 
     ``target_url`` defaults to ``[publish] target`` (relative to the site), then ``_publish/``.
     """
-    project = load_project(root)
-    tree = render_site(project.site, now)
-    problems = check_rendered(project, tree)
+    cache = BuildCache.open(root)
+    project = load_project(root, cache)
+    out = out or root / "_site"
+    tree = render_site(project.site, now, cache=cache, out=out)
+    problems = check_rendered(project, tree, cache)
     if any(p.is_error for p in problems):
         raise ProblemsFound(problems)
     for problem in problems:
         log.warning("%s", problem)
     config = project.config
-    out = out or root / "_site"
-    local = _local_states(write_tree(tree, out, root), config)
+    local = _local_states(write_tree(tree, out, root, cache), config)
+    cache.save()
     url = target_url or config.publish.target or DEFAULT_TARGET
     target = open_target(url, config.publish, Path.cwd() if target_url else root)
     remote, verified = _remote_states(target, local)

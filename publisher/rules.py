@@ -5,6 +5,7 @@ Each rule returns problems; none raises. ``check`` and ``publish`` run them all.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,12 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
+from publisher.cache import BuildCache, digest
 from publisher.config import Config
 from publisher.dates import WEEKDAYS
 from publisher.errors import Problem
 from publisher.guards import check_identity
 from publisher.model import Episode, Site
-from publisher.output import OutputTree
+from publisher.output import Deferred, OutputTree
 
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
 SAMPLE_RATES = (44100, 48000)
@@ -27,14 +29,15 @@ BITRATE_LOW, BITRATE_HIGH = 64, 320  # kbit/s, rounded
 TITLE_LIMIT = 255
 EPISODE_PREFIX_RE = re.compile(r"^(episode|ep\.?|#)\s*\d+\b", re.IGNORECASE)
 
-Rule = Callable[[Site, OutputTree], list[Problem]]
+Rule = Callable[[Site, OutputTree, BuildCache], list[Problem]]
 
 
-def run_rules(site: Site, tree: OutputTree) -> list[Problem]:
+def run_rules(site: Site, tree: OutputTree, cache: BuildCache | None = None) -> list[Problem]:
     """Every rule over the loaded site and its rendered output."""
+    cache = cache or BuildCache()
     problems: list[Problem] = []
     for rule in RULES:
-        problems += rule(site, tree)
+        problems += rule(site, tree, cache)
     return problems
 
 
@@ -42,7 +45,7 @@ def warn(message: str, path: Path | str | None = None, line: int | None = None) 
     return Problem(message, path, line, severity="warning")
 
 
-def check_show(site: Site, tree: OutputTree) -> list[Problem]:
+def check_show(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
     """Channel facts Apple and Spotify require: artwork, category, owner, HTTPS."""
     config = site.config
     podcast, where = config.podcast, config.config_path
@@ -113,7 +116,7 @@ def artwork_problems(path: Path) -> list[Problem]:
     return problems
 
 
-def check_episodes(site: Site, tree: OutputTree) -> list[Problem]:
+def check_episodes(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
     """Numbers, titles, weekday and covers of every episode."""
     problems = []
     numbers = Counter((e.season, e.number) for e in site.episodes if e.number)
@@ -164,7 +167,7 @@ def _title_problems(episode: Episode, config: Config) -> list[Problem]:
     return problems
 
 
-def check_audio(site: Site, tree: OutputTree) -> list[Problem]:
+def check_audio(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
     """Audio that plays badly in podcast apps: odd sample rate or bitrate, no VBR header."""
     problems = []
     channels = Counter(e.audio.channels for e in site.episodes if e.audio)
@@ -230,7 +233,7 @@ class _Links(HTMLParser):
                 self.found.append((tag, value, self.getpos()[0]))
 
 
-def check_links(site: Site, tree: OutputTree) -> list[Problem]:
+def check_links(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
     """Links and images on every page must point at files the site publishes."""
     config = site.config
     sources = _page_sources(site)
@@ -238,8 +241,7 @@ def check_links(site: Site, tree: OutputTree) -> list[Problem]:
     for page in tree:
         if not page.endswith(".html"):
             continue
-        for tag, target, line in _page_links(tree.read(page).decode()):
-            path = _output_path(target, page, config)
+        for tag, target, line, path in _resolved_links(tree, page, config, cache):
             if path is not None and not _exists(tree, path):
                 what = "image" if tag == "img" else "link"
                 where = sources.get(page, page)
@@ -251,6 +253,25 @@ def check_links(site: Site, tree: OutputTree) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _resolved_links(
+    tree: OutputTree, page: str, config: Config, cache: BuildCache
+) -> list[tuple[str, str, int, str | None]]:
+    """The page's links with the output paths they point at, parsed once per page version."""
+    content = tree.files[page]
+    sha = content.known[1] if isinstance(content, Deferred) and content.known else None
+    sha = sha or hashlib.sha256(tree.read(page)).hexdigest()
+    key = digest(sha, page, config.site.base_url)
+    known = cache.links.get(page)
+    if known is not None and known[0] == key:
+        return list(known[1])
+    found: list[tuple[str, str, int, str | None]] = [
+        (tag, target, line, _output_path(target, page, config))
+        for tag, target, line in _page_links(tree.read(page).decode())
+    ]
+    cache.links[page] = (key, found)
+    return found
 
 
 def _page_links(html: str) -> Iterator[tuple[str, str, int]]:
