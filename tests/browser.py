@@ -44,6 +44,7 @@ def preview_server(site: Path, now: str) -> Iterator[str]:
                 break
         if not url:
             raise RuntimeError("publisher serve did not start")
+        # Keep reading its log so a chatty server never blocks on a full pipe.
         threading.Thread(target=process.stderr.read, daemon=True).start()
         yield url
     finally:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.browser import preview_server
 from tests.conftest import SiteFactory
 
 
@@ -27,38 +23,8 @@ def fetch(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def preview(small_site: SiteFactory) -> Iterator[tuple[str, SiteFactory]]:
-    script = Path(sys.executable).parent / "publisher"
-    process = subprocess.Popen(
-        [
-            str(script),
-            "--site",
-            str(small_site.root),
-            "serve",
-            "--port",
-            "0",
-            "--now",
-            "2026-01-10",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stderr is not None
-        url = ""
-        for line in process.stderr:
-            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
-            if match:
-                url = match.group(1)
-                break
-        assert url, "serve did not print its address"
-        # Keep reading its log so a chatty server never blocks on a full pipe.
-        threading.Thread(target=process.stderr.read, daemon=True).start()
+    with preview_server(small_site.root, "2026-01-10") as url:
         yield url, small_site
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def test_serve_rebuilds_after_an_edit(preview: tuple[str, SiteFactory]) -> None:
