@@ -10,6 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from publisher.analytics import unprefixed
+from publisher.cache import BuildCache
 from publisher.config import Config
 from publisher.errors import Problem
 from publisher.ledger import LEDGER_NAME, Ledger, PublishedEpisode
@@ -18,7 +19,7 @@ from publisher.output import OutputTree
 from publisher.writer import file_sha256
 
 
-def check_identity(site: Site, tree: OutputTree, cache: object = None) -> list[Problem]:
+def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
     """Compare the site with what ``published.toml`` says apps have seen."""
     ledger, config = site.ledger, site.config
     problems = []
