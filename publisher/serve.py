@@ -167,7 +167,7 @@ class Preview:
             log.error("%s\n(the preview keeps showing the last good build)", err)
             return False
         self.version += 1
-        log.warning("rebuilt the preview (build %d)", self.version)
+        log.warning("built the preview (build %d)", self.version)
         return True
 
     def watch(self) -> None:
