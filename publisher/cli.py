@@ -96,7 +96,7 @@ def _fail(errors: int) -> None:
     help="The site directory (the folder holding site.toml).",
 )
 @click.option("-v", "--verbose", count=True, help="Say more about what happens.")
-@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no warnings, only errors and results.")
 @click.version_option(__version__, prog_name="publisher")
 @click.pass_context
 def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
