@@ -36,6 +36,15 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB pieces."""
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
 @dataclass
 class BuildCache:
     """Everything the next build can reuse. ``path`` is ``None`` for a cache kept in memory."""
@@ -98,12 +107,9 @@ class BuildCache:
         known = self.files.get(str(path))
         if known is not None and known[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
             return known[3]
-        sha = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                sha.update(chunk)
-        self.files[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, sha.hexdigest())
-        return sha.hexdigest()
+        sha = file_sha256(path)
+        self.files[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, sha)
+        return sha
 
     def text(self, key: str) -> Any:
         self.used_texts.add(key)

@@ -12,7 +12,7 @@ from lxml import etree
 
 from publisher.analytics import unprefixed
 from publisher.build import Project, load_project, render_site
-from publisher.cache import BuildCache
+from publisher.cache import BuildCache, file_sha256
 from publisher.config import Config
 from publisher.errors import Problem, ProblemsFound, PublisherError, StorageError
 from publisher.guards import live_feed_problems
@@ -21,7 +21,7 @@ from publisher.output import OutputTree
 from publisher.podcast_ns import ITUNES_NS
 from publisher.rules import run_rules
 from publisher.storage import DEFAULT_TARGET, open_target
-from publisher.writer import MARKER, describe, file_sha256
+from publisher.writer import MARKER, describe
 
 
 class FileSource(Protocol):

@@ -49,6 +49,11 @@ def _now_option(func: F) -> F:
     )(func)
 
 
+def _out_option(help_text: str) -> Callable[[F], F]:
+    """``--out DIR``, the built site's folder; each command explains its own use of it."""
+    return click.option("--out", type=click.Path(file_okay=False, path_type=Path), help=help_text)
+
+
 def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime:
     return _parse_optional_now(ctx, param, value) or dt.datetime.now(dt.UTC)
 
@@ -111,11 +116,7 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write the site (default: _site inside the site directory).",
-)
+@_out_option("Where to write the site (default: _site inside the site directory).")
 @_now_option
 @click.option("--drafts", is_flag=True, help="Also show drafts and scheduled items (preview only).")
 @click.pass_obj
@@ -133,11 +134,7 @@ def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) ->
 
 @cli.command()
 @_now_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Also check this built folder (default: _site inside the site directory, if present).",
-)
+@_out_option("Also check this built folder (default: _site inside the site directory, if present).")
 @click.pass_obj
 @_reports_errors
 def check(options: Options, now: dt.datetime, out: Path | None) -> None:
@@ -206,11 +203,7 @@ def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) ->
     is_flag=True,
     help="Remove the lock an interrupted publish left behind (only when no other is running).",
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to build before uploading (default: _site inside the site directory).",
-)
+@_out_option("Where to build before uploading (default: _site inside the site directory).")
 @click.pass_obj
 @_reports_errors
 def publish(

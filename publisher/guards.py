@@ -16,7 +16,6 @@ from publisher.errors import Problem
 from publisher.ledger import LEDGER_NAME, Ledger, PublishedEpisode
 from publisher.model import Episode, Site
 from publisher.output import OutputTree
-from publisher.writer import file_sha256
 
 
 def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
@@ -39,14 +38,14 @@ def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Prob
         if episode is None and published.guid in guids:
             continue  # moved to a new folder and kept its GUID: nothing to fix
         if episode is None:
-            problems.append(_gone(site, slug, published, tree))
+            problems.append(_gone(site, slug, published, tree, cache))
         else:
-            problems += _episode_changes(episode, published, tree)
+            problems += _episode_changes(episode, published, tree, cache)
     return problems
 
 
 def _episode_changes(
-    episode: Episode, published: PublishedEpisode, tree: OutputTree
+    episode: Episode, published: PublishedEpisode, tree: OutputTree, cache: BuildCache
 ) -> list[Problem]:
     problems = []
     if episode.guid != published.guid:
@@ -60,7 +59,7 @@ def _episode_changes(
     audio = episode.audio
     if audio is None or audio.filename != published.audio:
         return problems  # a new file name is a new URL: the safe way to replace audio
-    if file_sha256(audio.source) != published.audio_sha256:
+    if cache.file_sha256(audio.source) != published.audio_sha256:
         problems.append(
             Problem(
                 "this file was published with different audio, and apps that downloaded part "
@@ -84,12 +83,14 @@ def _episode_changes(
     return problems
 
 
-def _gone(site: Site, slug: str, published: PublishedEpisode, tree: OutputTree) -> Problem:
+def _gone(
+    site: Site, slug: str, published: PublishedEpisode, tree: OutputTree, cache: BuildCache
+) -> Problem:
     renamed = sorted(
         (
             e for e in site.episodes
             if e.slug not in site.ledger.episodes and e.audio
-            and file_sha256(e.audio.source) == published.audio_sha256
+            and cache.file_sha256(e.audio.source) == published.audio_sha256
         ),
         key=lambda e: f"episodes/{e.slug}/index.html" not in tree,  # released ones first
     )  # fmt: skip
@@ -109,7 +110,7 @@ def _gone(site: Site, slug: str, published: PublishedEpisode, tree: OutputTree) 
     )
 
 
-def updated_ledger(site: Site, tree: OutputTree, ledger: Ledger) -> Ledger:
+def updated_ledger(site: Site, tree: OutputTree, ledger: Ledger, cache: BuildCache) -> Ledger:
     """The ledger after publishing ``tree``: every episode in it is now seen by apps."""
     result = Ledger(site.show_guid, dict(ledger.episodes))
     for episode in site.episodes:
@@ -118,7 +119,7 @@ def updated_ledger(site: Site, tree: OutputTree, ledger: Ledger) -> Ledger:
         if audio is None or path not in tree:
             continue
         entry = PublishedEpisode(
-            episode.guid, audio.filename, file_sha256(audio.source), tree.size(path)
+            episode.guid, audio.filename, cache.file_sha256(audio.source), tree.size(path)
         )
         result = result.with_episode(episode.slug, entry)
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -177,8 +176,3 @@ def with_heading_anchors(fragment: str) -> str:
         ),
         fragment,
     )
-
-
-def escape(text: str) -> str:
-    """HTML-escape text for places where Jinja's autoescape does not reach."""
-    return html.escape(text, quote=True)

@@ -80,7 +80,7 @@ def prepare_publish(
             "([publish] max_deletes); check the target is right, then run again with --force",
             target.description,
         )
-    ledger = updated_ledger(project.site, tree, project.site.ledger)
+    ledger = updated_ledger(project.site, tree, project.site.ledger, cache)
     return PreparedPublish(config, out, target, local, remote, plan, ledger, verified)
 
 

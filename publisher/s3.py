@@ -97,7 +97,7 @@ class S3Target:
 
     def _read_manifest(self) -> dict[str, FileState]:
         body = self.read(MANIFEST_NAME)
-        return parse_manifest(body, self.description + MANIFEST_NAME) if body else {}
+        return parse_manifest(body) if body else {}
 
     def read(self, path: str) -> bytes | None:
         try:

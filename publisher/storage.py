@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from publisher.cache import file_sha256
 from publisher.config import PublishSettings
 from publisher.errors import StorageError
 from publisher.headers import Headers
 from publisher.sync import FileState
-from publisher.writer import file_sha256
 
 MANIFEST_NAME = ".publisher-manifest.json"
 LOCK_NAME = ".publisher-lock"
@@ -81,7 +81,7 @@ def manifest_bytes(files: dict[str, FileState]) -> bytes:
     return (json.dumps(document, indent=1, sort_keys=True) + "\n").encode()
 
 
-def parse_manifest(data: bytes, where: str) -> dict[str, FileState]:
+def parse_manifest(data: bytes) -> dict[str, FileState]:
     """Read a manifest; a damaged one is ignored (every file is then verified or re-sent)."""
     try:
         document = json.loads(data)
@@ -143,7 +143,7 @@ class LocalTarget:
             if path.is_file() and not path.name.startswith(".")
         }
         manifest = self._manifest()
-        known = parse_manifest(manifest.read_bytes(), str(manifest)) if manifest.exists() else {}
+        known = parse_manifest(manifest.read_bytes()) if manifest.exists() else {}
         return merge_inventory(sizes, known)
 
     def inspect(self, paths: list[str]) -> dict[str, FileState]:

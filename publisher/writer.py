@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.cache import BuildCache, digest
+from publisher.cache import BuildCache, digest, file_sha256
 from publisher.errors import PublisherError
 from publisher.output import Content, Deferred, OutputTree, Spliced, chunks_of, size_of
 
@@ -28,14 +28,6 @@ class FileInfo:
 
 
 Manifest = dict[str, FileInfo]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def describe(tree: OutputTree, path: str) -> FileInfo:

@@ -139,12 +139,28 @@ def sample_build(sample_site: Path) -> Path:
     return build_site(sample_site, sample_site / "_site", parse_now("2026-11-27T12:00"))
 
 
+def cli_command(*args: str) -> list[str]:
+    """The installed console script with ``args``."""
+    return [str(Path(sys.executable).parent / "publisher"), *args]
+
+
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed console script, as an editor would."""
-    script = Path(sys.executable).parent / "publisher"
-    return subprocess.run(
-        [str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run(cli_command(*args), cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def s3_publish_args(site: SiteFactory, bucket: str, *extra: str) -> list[str]:
+    """``publish`` of ``site`` to ``s3://bucket/show`` on the tests' usual day."""
+    return [
+        "--site",
+        str(site.root),
+        "publish",
+        "--target",
+        f"s3://{bucket}/show",
+        "--now",
+        "2026-01-10",
+        *extra,
+    ]
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

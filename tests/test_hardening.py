@@ -7,7 +7,15 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from tests.conftest import SECRET, S3Env, SiteFactory, build_site, run_cli, tree_bytes
+from tests.conftest import (
+    SECRET,
+    S3Env,
+    SiteFactory,
+    build_site,
+    run_cli,
+    s3_publish_args,
+    tree_bytes,
+)
 from tests.s3server import Fault
 
 MARKERS = [
@@ -37,15 +45,7 @@ def _embargoed_extras(site: SiteFactory) -> None:
 
 def test_embargoed_files_are_neither_built_nor_uploaded(small_site: SiteFactory, s3: S3Env) -> None:
     _embargoed_extras(small_site)
-    result = run_cli(
-        "--site",
-        str(small_site.root),
-        "publish",
-        "--target",
-        f"s3://{s3.bucket}/show",
-        "--now",
-        "2026-01-10",
-    )
+    result = run_cli(*s3_publish_args(small_site, s3.bucket))
     assert result.returncode == 0, result.stderr
     for path, content in tree_bytes(small_site.root / "_site").items():
         assert not any(marker in content for marker in MARKERS), path
@@ -61,16 +61,7 @@ def test_no_secret_in_any_output_even_when_verbose(small_site: SiteFactory, s3: 
     s3.proxy.faults.append(
         Fault(lambda m, p: m == "PUT" and p.endswith("first.mp3"), 403, times=100)
     )
-    result = run_cli(
-        "-v",
-        "--site",
-        str(small_site.root),
-        "publish",
-        "--target",
-        f"s3://{s3.bucket}/show",
-        "--now",
-        "2026-01-10",
-    )
+    result = run_cli("-v", *s3_publish_args(small_site, s3.bucket))
     assert result.returncode == 1
     everything = result.stdout + result.stderr
     assert "first.mp3" in everything  # the failure is explained...

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -17,24 +16,17 @@ import pytest
 from lxml import etree
 
 from publisher.dates import parse_now
-from tests.conftest import S3Env, SiteFactory, build_site, run_cli, tree_bytes
+from tests.conftest import (
+    S3Env,
+    SiteFactory,
+    build_site,
+    cli_command,
+    run_cli,
+    s3_publish_args,
+    tree_bytes,
+)
 
 NOW = "2026-01-10"
-
-
-def publish_command(site: SiteFactory, bucket: str, *extra: str) -> list[str]:
-    script = Path(sys.executable).parent / "publisher"
-    return [
-        str(script),
-        "--site",
-        str(site.root),
-        "publish",
-        "--target",
-        f"s3://{bucket}/show",
-        "--now",
-        NOW,
-        *extra,
-    ]
 
 
 def objects(s3: S3Env) -> dict[str, bytes]:
@@ -68,7 +60,7 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     kill_after_puts: int, small_site: SiteFactory, s3: S3Env, tmp_path: Path
 ) -> None:
     # A first release is live; then a new episode is published and the publish is killed.
-    assert run_cli(*publish_command(small_site, s3.bucket)[1:]).returncode == 0
+    assert run_cli(*s3_publish_args(small_site, s3.bucket)).returncode == 0
     small_site.episode("third", "title: Third\ndate: 2026-01-09\nnumber: 4", fixture="tone.m4a")
     small_site.write(
         "articles/2026-01-06-more.md", "---\ntitle: More, updated\ndate: 2026-01-06\n---\nNew.\n"
@@ -87,7 +79,9 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     watcher = threading.Thread(target=watch)
     watcher.start()
     process = subprocess.Popen(
-        publish_command(small_site, s3.bucket), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cli_command(*s3_publish_args(small_site, s3.bucket)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while (
@@ -104,10 +98,10 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     assert broken == []
     # The interrupted publish left its lock; the re-run is told so and then finishes the job.
     s3.proxy.put_delay = 0.0
-    refused = run_cli(*publish_command(small_site, s3.bucket)[1:])
+    refused = run_cli(*s3_publish_args(small_site, s3.bucket))
     if refused.returncode == 1:
         assert "another publish is running" in refused.stderr and "--break-lock" in refused.stderr
-    assert run_cli(*publish_command(small_site, s3.bucket, "--break-lock")[1:]).returncode == 0
+    assert run_cli(*s3_publish_args(small_site, s3.bucket, "--break-lock")).returncode == 0
     site = tree_bytes(
         build_site(
             small_site.root,
@@ -129,7 +123,7 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
 def test_a_second_publish_at_the_same_time_is_refused(small_site: SiteFactory, s3: S3Env) -> None:
     s3.proxy.put_delay = 0.3  # the first publish takes several seconds
     first = subprocess.Popen(
-        publish_command(small_site, s3.bucket),
+        cli_command(*s3_publish_args(small_site, s3.bucket)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -137,7 +131,7 @@ def test_a_second_publish_at_the_same_time_is_refused(small_site: SiteFactory, s
     deadline = time.monotonic() + 30
     while s3.proxy.count("PUT") < 1 and time.monotonic() < deadline:
         time.sleep(0.005)
-    second = run_cli(*publish_command(small_site, s3.bucket)[1:])
+    second = run_cli(*s3_publish_args(small_site, s3.bucket))
     _, first_errors = first.communicate(timeout=60)
     assert first.returncode == 0, first_errors
     assert second.returncode == 1
