@@ -20,6 +20,7 @@ from publisher.loaders import load_site
 from publisher.model import Site
 from publisher.output import OutputTree
 from publisher.page_cache import PageCache, templates_fingerprint
+from publisher.progress import Progress, no_progress
 from publisher.render import PageRenderer, make_environment, theme_dir
 from publisher.search import search_index
 from publisher.texts import render_texts
@@ -55,11 +56,12 @@ def render_site(
     include_unreleased: bool = False,
     cache: BuildCache | None = None,
     out: Path | None = None,
+    progress: Progress = no_progress,
 ) -> OutputTree:
     """Every output file of the site as listeners see it at ``now``, in memory.
 
     With a ``cache`` and the ``out`` folder of the last build, unchanged pages are read back
-    instead of rendered.
+    instead of rendered. ``progress`` hears about the Markdown conversion, the long step.
     """
     cache = cache or BuildCache()
     config = site.config
@@ -69,7 +71,7 @@ def render_site(
     tree = OutputTree()
     assets = collect_assets(theme_dir() / "static", config.root / "templates" / "static", tree)
     artwork = _add_artwork(config, tree)
-    texts = render_texts(visible, cache)
+    texts = render_texts(visible, cache, progress)
     add_episode_files(visible, texts, tree, cache)
     view = build_site_view(visible, texts, now, tree.size)
     pages = _page_cache(config, view, assets, artwork, cache, out)
@@ -104,7 +106,13 @@ def render_site(
     return tree
 
 
-def build(root: Path, out: Path, now: dt.datetime, include_unreleased: bool = False) -> Manifest:
+def build(
+    root: Path,
+    out: Path,
+    now: dt.datetime,
+    include_unreleased: bool = False,
+    progress: Progress = no_progress,
+) -> Manifest:
     """Load, render and write the site into ``out``; return the manifest of ``out``.
 
     Work from earlier builds is reused through ``.publisher-cache/`` in the site.
@@ -118,7 +126,7 @@ def build(root: Path, out: Path, now: dt.datetime, include_unreleased: bool = Fa
     if key == cache.last_key and output_intact(out, cache):
         log.info("nothing changed since the last build")
         return {path: FileInfo(*info) for path, info in cache.last_manifest.items()}
-    tree = render_site(project.site, now, include_unreleased, cache, out)
+    tree = render_site(project.site, now, include_unreleased, cache, out, progress)
     manifest = write_tree(tree, out, root, cache)
     cache.last_key = key
     cache.last_manifest = {path: (info.size, info.sha256) for path, info in manifest.items()}

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".publisher-cache"
 CACHE_FILE = "build.pickle"
 TEXTS_FILE = "texts.pickle"  # the bulk; read only when something must be rendered
-FORMAT = f"publisher {__version__} cache 1"
+# Bump the number when what is cached changes shape or meaning (e.g. how Markdown renders).
+FORMAT = f"publisher {__version__} cache 2"
 CHUNK = 1 << 20
 
 

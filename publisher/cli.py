@@ -28,6 +28,7 @@ from publisher.build import load_project
 from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.ledger import LEDGER_NAME
+from publisher.progress import TerminalProgress
 from publisher.redact import configure_logging
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -124,7 +125,11 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
 def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) -> None:
     """Build the website and both feeds into the output folder."""
     out = out or options.site / "_site"
-    manifest = run_build(options.site, out, now, include_unreleased=drafts)
+    progress = TerminalProgress("Converting Markdown")
+    try:
+        manifest = run_build(options.site, out, now, drafts, progress)
+    finally:
+        progress.close()
     episodes = sum(1 for path in manifest if re.fullmatch(r"episodes/[^/]+/index\.html", path))
     click.echo(f"Built {len(manifest)} files into {out}/ ({episodes} episode(s) in the feed).")
     click.echo(f"The podcast feed is {out / 'feed.xml'}. To look at the site: publisher serve")

@@ -1,24 +1,32 @@
-"""Markdown for every item, from the cache when the text is unchanged, on both cores otherwise."""
+"""Markdown for every item, from the cache when the text is unchanged, on every core otherwise."""
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 
 from publisher.cache import BuildCache
-from publisher.markup import RenderedText, render_markdown
+from publisher.markup import RenderedText, render_documents
 from publisher.model import Site
+from publisher.progress import Progress, no_progress
 
-# Below this many documents, starting worker processes costs more than it saves.
+# Below this many documents, starting a helper process costs more than it saves.
 PARALLEL_THRESHOLD = 64
-CHUNK_SIZE = 32
+# Documents per task: small enough that the last task does not keep one core waiting.
+CHUNK_SIZE = 16
 
 
-def render_texts(site: Site, cache: BuildCache) -> dict[tuple[str, str], RenderedText]:
-    """Rendered Markdown of every article and episode of ``site``, by (kind, slug)."""
+def render_texts(
+    site: Site, cache: BuildCache, progress: Progress = no_progress
+) -> dict[tuple[str, str], RenderedText]:
+    """Rendered Markdown of every article and episode of ``site``, by (kind, slug).
+
+    ``progress`` hears how many of the texts not in the cache are converted so far.
+    """
     bodies = {("article", a.slug): a.body for a in site.articles}
     bodies.update({("episode", e.slug): e.body for e in site.episodes})
     keys = {item: hashlib.sha256(body.encode()).hexdigest() for item, body in bodies.items()}
@@ -30,18 +38,44 @@ def render_texts(site: Site, cache: BuildCache) -> dict[tuple[str, str], Rendere
             texts[item] = known
         else:
             missing[key] = bodies[item]
-    for key, rendered in zip(missing, _render_all(list(missing.values())), strict=True):
+    for key, rendered in zip(missing, _render_all(list(missing.values()), progress), strict=True):
         cache.store_text(key, replace(rendered, source_sha=key))
     for item, key in keys.items():
         texts.setdefault(item, cache.texts[key])
     return texts
 
 
-def _render_all(bodies: list[str]) -> list[RenderedText]:
-    workers = min(2, os.cpu_count() or 1)
-    if len(bodies) < PARALLEL_THRESHOLD or workers < 2:
-        return [render_markdown(body) for body in bodies]
+def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[RenderedText]:
+    """Render ``bodies`` in order, sharing the work between this process and helper processes.
+
+    Helpers take chunks from the front of the list while this process takes them from the
+    back, so no core waits for the helpers to start up or for the last chunk.
+    """
+    helpers = len(os.sched_getaffinity(0)) - 1
+    if len(bodies) < PARALLEL_THRESHOLD or helpers < 1:
+        rendered: list[RenderedText] = []
+        for start in range(0, len(bodies), CHUNK_SIZE):
+            rendered += render_documents(bodies[start : start + CHUNK_SIZE])
+            progress(len(rendered), len(bodies))
+        return rendered
+    chunks = deque(
+        (start, bodies[start : start + CHUNK_SIZE]) for start in range(0, len(bodies), CHUNK_SIZE)
+    )
+    done: dict[int, list[RenderedText]] = {}
+    given: dict[int, Future[list[RenderedText]]] = {}
     # "spawn" is safe in the threaded preview server, where forking could deadlock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(render_markdown, bodies, chunksize=CHUNK_SIZE))
+    with ProcessPoolExecutor(max_workers=helpers, mp_context=context) as pool:
+        while chunks:
+            # Two chunks per helper keep it busy while this process renders one.
+            while chunks and sum(not f.done() for f in given.values()) < 2 * helpers:
+                start, chunk = chunks.popleft()
+                given[start] = pool.submit(render_documents, chunk)
+            if chunks:
+                start, chunk = chunks.pop()
+                done[start] = render_documents(chunk)
+            finished = [f.result() for f in given.values() if f.done()]
+            progress(sum(map(len, done.values())) + sum(map(len, finished)), len(bodies))
+        done.update((start, future.result()) for start, future in given.items())
+    progress(len(bodies), len(bodies))
+    return [text for start in sorted(done) for text in done[start]]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from publisher.cli import main
-from tests.conftest import SiteFactory, run_cli
+from tests.conftest import SiteFactory, cli_command, run_cli
 
 
 def assert_user_error(result, expected: str, out: Path) -> None:  # type: ignore[no-untyped-def]
@@ -177,3 +181,40 @@ def test_main_in_process_maps_errors_to_exit_1(
         f"{tmp_path}/site.toml: error: no site.toml here; "
         "run publisher in a site directory or pass --site DIR\n"
     )
+
+
+def run_in_terminal(*args: str) -> tuple[int, str]:
+    """Run the console script with a pseudo-terminal as its stderr; return (status, stderr)."""
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        cli_command(*args), stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other side closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        status = process.wait(timeout=120)
+    os.close(leader)
+    return status, b"".join(chunks).decode()
+
+
+def test_a_long_build_shows_progress_on_a_terminal_only(small_site: SiteFactory) -> None:
+    for n in range(70):
+        day = f"2025-12-{n % 28 + 1:02d}"
+        small_site.article(f"{day}-note-{n}", f"title: Note {n}\ndate: {day}", f"Note {n}.\n")
+    args = ("--site", str(small_site.root), "build", "--now", "2026-01-10")
+    status, terminal = run_in_terminal(*args)
+    assert status == 0
+    assert "Converting Markdown" in terminal and "100%" in terminal
+    shutil.rmtree(small_site.root / ".publisher-cache")
+    piped = run_cli(*args)
+    assert piped.returncode == 0 and "Converting" not in piped.stderr
+    # Nothing left to convert: no bar, even on a terminal.
+    status, terminal = run_in_terminal(*args)
+    assert status == 0 and "Converting" not in terminal

@@ -22,8 +22,23 @@ WORDS = (
 TAGS = [f"topic {chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(40)]
 
 
+# Inline markup in the proportions of a real article: about one of these per 15 words.
+MARKUP = (
+    "*{}*",
+    "**{}**",
+    '"{}"',
+    "{}'s",
+    "don't {}",
+    "[{}](https://example.org/{})",
+    "{} -- and",
+)
+
+
 def _paragraph(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    chosen = [rng.choice(WORDS) for _ in range(words)]
+    for position in range(3, words - 1, 15):
+        chosen[position] = rng.choice(MARKUP).replace("{}", chosen[position])
+    text = " ".join(chosen)
     return text[0].upper() + text[1:] + "."
 
 
