@@ -46,13 +46,7 @@ format: $(STAMP)  ## Reformat the code with ruff
 	$(VENV)/bin/ruff format publisher tests tools
 	$(VENV)/bin/ruff check --fix publisher tests tools
 
-typeserve: $(STAMP)  ## Preview the sample site at http://127.0.0.1:8000/ (rebuilds on save)
-	$(PUBLISHER) serve --port $(PORT)
-
-publish: $(STAMP)  ## Build, check and publish the sample site ([publish] target; default _publish/)
-	$(PUBLISHER) publish $(PUBLISH_FLAGS)
-
-check: $(STAMP)  ## Type-check the package with mypy
+typecheck: $(STAMP)  ## Type-check the package with mypy
 	$(VENV)/bin/mypy
 
 all: lint typecheck test  ## Lint, type-check and test

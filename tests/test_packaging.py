@@ -58,3 +58,19 @@ def test_installed_copy_builds_a_site_without_templates(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Get the free weekly podcast" in (site.root / "_site" / "index.html").read_text()
+
+
+def test_make_targets_run_what_their_help_says() -> None:
+    dry = subprocess.run(
+        ["make", "-n", "typecheck", "check", "lint", "test"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "warning" not in dry.stderr, dry.stderr  # e.g. a target defined twice
+    commands = dry.stdout.splitlines()
+    assert any(line.endswith("/mypy") for line in commands)
+    assert any(" check --out " in line and "publisher" in line for line in commands)
+    assert any("ruff check" in line for line in commands)
+    assert any(line.endswith("-m pytest") for line in commands)
