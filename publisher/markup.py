@@ -17,6 +17,10 @@ from publisher.typography import TypographyExtension
 EXTENSIONS = ["tables", "footnotes", "fenced_code", "attr_list", "toc", "sane_lists"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False, "toc_depth": "2-3"}}
 SUMMARY_LIMIT = 300
+TOO_DEEP = (
+    "this text nests lists or quotes hundreds of levels deep, more than can be converted; "
+    "flatten the nesting"
+)
 # Raw HTML in Markdown is welcome for layout and media; anything that runs code is not.
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"audio", "video", "source", "track", "picture"}
 ALLOWED_ATTRIBUTES = {
@@ -60,19 +64,39 @@ def render_markdown(text: str) -> RenderedText:
     >>> r.first_paragraph
     'It’s short.'
     """
-    return render_documents([text])[0]
+    rendered = render_documents([text])[0]
+    if rendered is None:
+        raise ValueError(TOO_DEEP)
+    return rendered
 
 
-def render_documents(texts: list[str]) -> list[RenderedText]:
-    """:func:`render_markdown` for many documents, sharing one converter (reset between them)."""
-    converter = markdown.Markdown(
+def render_documents(texts: list[str]) -> list[RenderedText | None]:
+    """:func:`render_markdown` for many documents, sharing one converter (reset between them).
+
+    A document nested too deeply for the converter (hundreds of levels) gives ``None``.
+    """
+    converter = _converter()
+    rendered = []
+    for text in texts:
+        result = _render(converter.reset(), text)
+        if result is None:
+            converter = _converter()  # a failed conversion leaves parser state behind
+        rendered.append(result)
+    return rendered
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(
         extensions=[*EXTENSIONS, TypographyExtension()], extension_configs=EXTENSION_CONFIGS
     )
-    return [_render(converter.reset(), text) for text in texts]
 
 
-def _render(converter: markdown.Markdown, text: str) -> RenderedText:
-    body = sanitize(converter.convert(text))
+def _render(converter: markdown.Markdown, text: str) -> RenderedText | None:
+    try:
+        html = converter.convert(text)
+    except RecursionError:
+        return None
+    body = sanitize(html)
     toc = getattr(converter, "toc", "")
     plain, first = _texts(body)
     tokens = getattr(converter, "toc_tokens", [])

@@ -10,7 +10,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 
 from publisher.cache import BuildCache
-from publisher.markup import RenderedText, render_documents
+from publisher.errors import Problem, ProblemsFound
+from publisher.markup import TOO_DEEP, RenderedText, render_documents
 from publisher.model import Site
 from publisher.progress import Progress, no_progress
 
@@ -38,14 +39,24 @@ def render_texts(
             texts[item] = known
         else:
             missing[key] = bodies[item]
+    failed = set()
     for key, rendered in zip(missing, _render_all(list(missing.values()), progress), strict=True):
-        cache.store_text(key, replace(rendered, source_sha=key))
+        if rendered is None:
+            failed.add(key)
+        else:
+            cache.store_text(key, replace(rendered, source_sha=key))
+    if failed:
+        sources = {("article", a.slug): a.source for a in site.articles}
+        sources.update({("episode", e.slug): e.source for e in site.episodes})
+        raise ProblemsFound(
+            [Problem(TOO_DEEP, sources[item]) for item, key in keys.items() if key in failed]
+        )
     for item, key in keys.items():
         texts.setdefault(item, cache.texts[key])
     return texts
 
 
-def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[RenderedText]:
+def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[RenderedText | None]:
     """Render ``bodies`` in order, sharing the work between this process and helper processes.
 
     Helpers take chunks from the front of the list while this process takes them from the
@@ -53,7 +64,7 @@ def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[Ren
     """
     helpers = len(os.sched_getaffinity(0)) - 1
     if len(bodies) < PARALLEL_THRESHOLD or helpers < 1:
-        rendered: list[RenderedText] = []
+        rendered: list[RenderedText | None] = []
         for start in range(0, len(bodies), CHUNK_SIZE):
             rendered += render_documents(bodies[start : start + CHUNK_SIZE])
             progress(len(rendered), len(bodies))
@@ -61,8 +72,8 @@ def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[Ren
     chunks = deque(
         (start, bodies[start : start + CHUNK_SIZE]) for start in range(0, len(bodies), CHUNK_SIZE)
     )
-    done: dict[int, list[RenderedText]] = {}
-    given: dict[int, Future[list[RenderedText]]] = {}
+    done: dict[int, list[RenderedText | None]] = {}
+    given: dict[int, Future[list[RenderedText | None]]] = {}
     # "spawn" is safe in the threaded preview server, where forking could deadlock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=helpers, mp_context=context) as pool:

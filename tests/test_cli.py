@@ -64,6 +64,11 @@ BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
         ),
         "{root}/articles/2026-01-04-a.md:5: error: not UTF-8 text (byte 0xe9); save the file as UTF-8",
     ),
+    "lists nested 600 deep": (
+        lambda s: s.article("2026-01-04-a", "title: A\ndate: 2026-01-04", "- " * 600 + "x\n"),
+        "{root}/articles/2026-01-04-a.md: error: this text nests lists or quotes hundreds of levels "
+        "deep, more than can be converted; flatten the nesting",
+    ),
     "bad site.toml": (
         lambda s: s.write("site.toml", '[site]\ntitle = "T"\nbase_url = "ftp://x"\n'),
         "{root}/site.toml: key site.base_url: error: 'ftp://x' is not an absolute http(s) URL such as "

@@ -93,3 +93,14 @@ UNDO = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "--
 @given(st.text(alphabet=st.sampled_from(list("ab 1'\"-.([*\n")), max_size=60))
 def test_smarten_only_replaces_punctuation(text: str) -> None:
     assert smarten(text).translate(UNDO) == text
+
+
+def test_a_text_too_deep_to_convert_is_reported_in_its_place() -> None:
+    bodies = [f"Text {n}." for n in range(PARALLEL_THRESHOLD + 5)]
+    bodies[40] = "- " * 600 + "x"
+    shared = _render_all(bodies)
+    assert shared[40] is None
+    assert [text is None for text in shared].count(True) == 1
+    assert shared[41] is not None and shared[41].html == "<p>Text 41.</p>"
+    with pytest.raises(ValueError, match="flatten the nesting"):
+        render_markdown(bodies[40])
