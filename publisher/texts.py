@@ -62,7 +62,8 @@ def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[Ren
     Helpers take chunks from the front of the list while this process takes them from the
     back, so no core waits for the helpers to start up or for the last chunk.
     """
-    helpers = len(os.sched_getaffinity(0)) - 1
+    # One helper per spare core, each with enough work to pay for its start.
+    helpers = min(len(os.sched_getaffinity(0)) - 1, len(bodies) // PARALLEL_THRESHOLD)
     if len(bodies) < PARALLEL_THRESHOLD or helpers < 1:
         rendered: list[RenderedText | None] = []
         for start in range(0, len(bodies), CHUNK_SIZE):

@@ -25,7 +25,7 @@ BLOCK_TAGS = frozenset(
 # After these a quote opens: nothing, spaces, brackets, dashes, slashes and opening quotes.
 OPENING_CONTEXT = frozenset(" \t\n\r\u00a0([{<-/\u2013\u2014\u2018\u201c")
 _SPECIAL = re.compile(r"---|--|\.\.\.|[\"']")
-_DECADE = re.compile(r"\d\ds\b|\d\d\b")
+_DECADE = re.compile(r"\d\ds?\b")
 _FIXED = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
 
 
@@ -33,8 +33,8 @@ def smarten(text: str, before: str = " ") -> str:
     """Curl the quotes of ``text`` and turn ``--``, ``---`` and ``...`` into dashes and an ellipsis.
 
     ``before`` is the character that precedes ``text`` in the document. A quote opens after a
-    space, a bracket, a dash or another opening quote, and closes otherwise; an apostrophe
-    before two digits stands for the century.
+    space, a bracket, a dash or another opening quote, and closes otherwise; before two digits
+    an apostrophe stands for the missing century.
 
     >>> smarten('"Rest," she said -- it\\'s the \\'90s... --- or \\'just\\' walk.')
     '“Rest,” she said – it’s the ’90s… — or ‘just’ walk.'
