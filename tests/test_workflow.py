@@ -259,5 +259,10 @@ def test_the_ci_workflow_publishes_on_a_schedule() -> None:
     crons = [entry["cron"] for entry in triggers["schedule"]]
     assert any(cron.split()[4] == "0" for cron in crons)  # runs on Sundays
     steps = workflow["jobs"]["publish"]["steps"]
-    publish = next(step for step in steps if step.get("run") == "make publish")
+    publish = next(step for step in steps if step.get("run") == "publisher publish")
     assert publish["env"]["AWS_SECRET_ACCESS_KEY"] == "${{ secrets.AWS_SECRET_ACCESS_KEY }}"
+    install = next(step for step in steps if "pip install" in step.get("run", ""))
+    assert install["run"].endswith("pip install .")  # not the test and dev tools
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache"))
+    assert cache["with"]["path"] == ".publisher-cache"
+    assert steps.index(install) < steps.index(cache) < steps.index(publish)
