@@ -133,10 +133,10 @@ def run_publish(
     interleaving; ``holder`` says who holds it. Returns whether ``published.toml`` changed.
     """
     target = prepared.target
+    if break_lock:  # also when there is nothing to upload, or the stale lock would stay
+        target.unlock()
     if prepared.plan.is_empty and not prepared.verified:
         return _run_locked(prepared, on_upload)  # nothing will be written: no lock needed
-    if break_lock:
-        target.unlock()
     taken = target.lock(json.dumps({"owner": holder}).encode())
     if taken is not None:
         raise lock_refusal(target, taken)

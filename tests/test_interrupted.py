@@ -157,3 +157,15 @@ def test_the_local_folder_target_is_locked_too(small_site: SiteFactory, tmp_path
     )
     assert run_cli(*argv, "--break-lock").returncode == 0
     assert not (target / ".publisher-lock").exists()
+
+
+def test_break_lock_removes_a_stale_lock_even_with_nothing_to_upload(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    argv = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", NOW]
+    assert run_cli(*argv).returncode == 0
+    # A publish killed after its last upload leaves only its lock behind.
+    (target / ".publisher-lock").write_text('{"owner": "laptop pid 42 since 2026-01-10 05:59 UTC"}')
+    assert run_cli(*argv, "--break-lock").returncode == 0
+    assert not (target / ".publisher-lock").exists()
