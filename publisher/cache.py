@@ -62,6 +62,7 @@ class BuildCache:
     last_manifest: dict[str, Any] = field(default_factory=dict)
     used_texts: set[str] = field(default_factory=set, repr=False)
     texts_changed: bool = field(default=False, repr=False)
+    used_items: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def open(cls, root: Path) -> BuildCache:
@@ -78,9 +79,10 @@ class BuildCache:
         return self._texts
 
     def save(self) -> None:
-        """Write the cache atomically, dropping texts this build did not use."""
+        """Write the cache atomically, dropping what this build did not use (see ``_forget``)."""
         if self.path is None:
             return
+        self._forget()
         data = {
             "files": self.files, "items": self.items, "outputs": self.outputs,
             "written": self.written, "pages": self.pages, "links": self.links,
@@ -94,6 +96,17 @@ class BuildCache:
             _store(self.path.with_name(TEXTS_FILE), {"texts": texts})
         _store(self.path, data)
 
+    def _forget(self) -> None:
+        """Drop entries no later build can use, so the cache does not grow with every edit.
+
+        Items of files this build did not load (deleted, renamed) go, and so do file hashes and
+        records of written files whose file is gone or has changed since (e.g. an old preview).
+        """
+        if self.used_items:
+            self.items = {name: v for name, v in self.items.items() if name in self.used_items}
+        self.files = {name: v for name, v in self.files.items() if _unchanged(name, v[0], v[1])}
+        self.written = {name: v for name, v in self.written.items() if _unchanged(name, v[0], v[1])}
+
     def folder(self, name: str) -> Path | None:
         """A folder inside the cache for others' caches (compiled templates), if persistent."""
         if self.path is None:
@@ -105,12 +118,33 @@ class BuildCache:
     def file_sha256(self, path: Path) -> str:
         """SHA-256 of a file, recomputed only when its size, time or inode changed."""
         stat = path.stat()
-        known = self.files.get(str(path))
+        name = path_key(path)
+        known = self.files.get(name)
         if known is not None and known[:3] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
             return known[3]
         sha = file_sha256(path)
-        self.files[str(path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, sha)
+        self.files[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, sha)
         return sha
+
+    def item(self, path: Path, key: str) -> Any:
+        """What was loaded from ``path`` when its key was ``key``; ``None`` if not that."""
+        name = path_key(path)
+        self.used_items.add(name)
+        known = self.items.get(name)
+        return known[1] if known is not None and known[0] == key else None
+
+    def store_item(self, path: Path, key: str, value: Any) -> None:
+        name = path_key(path)
+        self.used_items.add(name)
+        self.items[name] = (key, value)
+
+    def written_as(self, dest: Path) -> tuple[int, int, str] | None:
+        """(size, mtime_ns, sha256) of ``dest`` as a build last wrote or verified it."""
+        return self.written.get(path_key(dest))
+
+    def remember_written(self, dest: Path, sha256: str) -> None:
+        stat = dest.stat()
+        self.written[path_key(dest)] = (stat.st_size, stat.st_mtime_ns, sha256)
 
     def text(self, key: str) -> Any:
         self.used_texts.add(key)
@@ -120,6 +154,23 @@ class BuildCache:
         self.used_texts.add(key)
         self.texts[key] = value
         self.texts_changed = True
+
+
+def path_key(path: Path) -> str:
+    """One key per file however its path is spelled (relative or absolute).
+
+    >>> path_key(Path("a/../b")) == path_key(Path.cwd() / "b")
+    True
+    """
+    return os.path.abspath(path)
+
+
+def _unchanged(name: str, size: int, mtime_ns: int) -> bool:
+    try:
+        stat = os.stat(name)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns)
 
 
 def _load(path: Path) -> dict[str, Any] | None:

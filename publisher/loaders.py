@@ -97,12 +97,12 @@ def _load_all(
         try:
             key = key_of(path)
             keys.append(key)
-            known = cache.items.get(str(path))
-            if known is not None and known[0] == key:
-                item, found = known[1]
+            known = cache.item(path, key)
+            if known is not None:
+                item, found = known
             else:
                 item, found = loader(path)
-                cache.items[str(path)] = (key, (item, found))
+                cache.store_item(path, key, (item, found))
         except ContentError as err:
             problems.append(err.problem)
             continue

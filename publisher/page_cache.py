@@ -93,7 +93,7 @@ class PageCache:
             stat = dest.stat()
         except OSError:
             return None
-        if self.cache.written.get(str(dest)) != (stat.st_size, stat.st_mtime_ns, known[1]):
+        if self.cache.written_as(dest) != (stat.st_size, stat.st_mtime_ns, known[1]):
             return None
         content = Deferred(key, dest.read_bytes)
         content.known = (stat.st_size, known[1])

@@ -121,7 +121,7 @@ def _unchanged_on_disk(dest: Path, info: FileInfo, cache: BuildCache) -> bool:
     stat = dest.stat()
     if stat.st_size != info.size:
         return False
-    if cache.written.get(str(dest)) == (stat.st_size, stat.st_mtime_ns, info.sha256):
+    if cache.written_as(dest) == (stat.st_size, stat.st_mtime_ns, info.sha256):
         return True
     return file_sha256(dest) == info.sha256
 
@@ -133,7 +133,7 @@ def _write_if_changed(
     if isinstance(content, Deferred) and content.unchanged_at == dest:
         return False
     if _unchanged_on_disk(dest, info, cache):
-        _remember(dest, info, cache)
+        cache.remember_written(dest, info.sha256)
         return False
     if dest.is_symlink():
         dest.unlink()
@@ -148,13 +148,8 @@ def _write_if_changed(
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    _remember(dest, info, cache)
+    cache.remember_written(dest, info.sha256)
     return True
-
-
-def _remember(dest: Path, info: FileInfo, cache: BuildCache) -> None:
-    stat = dest.stat()
-    cache.written[str(dest)] = (stat.st_size, stat.st_mtime_ns, info.sha256)
 
 
 def output_intact(out: Path, cache: BuildCache) -> bool:
@@ -168,7 +163,7 @@ def output_intact(out: Path, cache: BuildCache) -> bool:
         except OSError:
             return False
         recorded = (stat.st_size, stat.st_mtime_ns, sha256)
-        if stat.st_size != size or cache.written.get(str(out / path)) != recorded:
+        if stat.st_size != size or cache.written_as(out / path) != recorded:
             return False
     present = sum(len(names) for _, _, names in os.walk(out))
     return present == len(expected) + 1  # and the marker file

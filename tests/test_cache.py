@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.cache import CACHE_DIR
+from publisher.cache import CACHE_DIR, BuildCache
 from tests.conftest import AUDIO, NOW, SiteFactory, build_site, tree_bytes
 
 
@@ -158,3 +158,30 @@ def test_nothing_changed_means_nothing_written(small_site: SiteFactory, tmp_path
     }
     assert "articles/more/index.html" in changed
     assert "episodes/first/first.mp3" not in changed and "episodes/second/index.html" not in changed
+
+
+def test_the_cache_does_not_grow_with_edits_spellings_or_old_previews(
+    small_site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = len(list(small_site.root.glob("articles/*.md"))) + len(
+        list(small_site.root.glob("episodes/*/episode.md"))
+    )
+    build_site(small_site.root, small_site.root / "_site")
+    # The same site spelled relative to the working directory, and a preview folder elsewhere.
+    monkeypatch.chdir(small_site.root.parent)
+    relative = Path(small_site.root.name)
+    preview = tmp_path / "preview"
+    build_site(relative, preview)
+    for n in range(3):
+        small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", f"Version {n}.\n")
+        build_site(relative, relative / "_site")
+    shutil.rmtree(preview)
+    (small_site.root / "articles/2026-02-01-later.md").unlink()
+    build_site(small_site.root, small_site.root / "_site")
+
+    cache = BuildCache.open(small_site.root)
+    assert len(cache.items) == sources - 1  # one entry per file that still exists
+    outputs = {p for p in (small_site.root / "_site").rglob("*") if p.is_file()}
+    written = {Path(name) for name in cache.written}
+    assert written <= outputs and len(written) == len(outputs) - 1  # all but the marker
+    assert all(Path(name).exists() for name in cache.files)
