@@ -125,11 +125,8 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
 def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) -> None:
     """Build the website and both feeds into the output folder."""
     out = out or options.site / "_site"
-    progress = TerminalProgress("Converting Markdown")
-    try:
+    with TerminalProgress("Converting Markdown") as progress:
         manifest = run_build(options.site, out, now, drafts, progress)
-    finally:
-        progress.close()
     episodes = sum(1 for path in manifest if re.fullmatch(r"episodes/[^/]+/index\.html", path))
     click.echo(f"Built {len(manifest)} files into {out}/ ({episodes} episode(s) in the feed).")
     click.echo(f"The podcast feed is {out / 'feed.xml'}. To look at the site: publisher serve")

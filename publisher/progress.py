@@ -21,29 +21,32 @@ def no_progress(done: int, total: int) -> None:
 
 
 class TerminalProgress:
-    """A progress bar on ``stream`` when it is a terminal and the work is long; else silent."""
+    """A progress bar on ``stream`` when it is a terminal and the work is long; else silent.
+
+    Use it as a context manager, so the bar is closed also when the work stops early.
+    """
 
     def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
         self.label = label
         self.stream = stream
-        self.bar: ExitStack | None = None
-        self.advance: Callable[[int], None] = lambda steps: None
-        self.shown = 0
+        self._bar = ExitStack()
+        self._advance: Callable[[int], None] | None = None
+        self._shown = 0
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._bar.close()
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
+        if self._advance is None:
             if total < SHOWN_FROM or done >= total or not self.stream.isatty():
                 return
-            self.bar = ExitStack()
             bar = click.progressbar(length=total, label=self.label, file=self.stream)
-            self.advance = self.bar.enter_context(bar).update
-        self.advance(done - self.shown)
-        self.shown = done
-        if done >= total:
-            self.close()
-
-    def close(self) -> None:
-        """End the bar (also when the work stopped early)."""
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+            self._advance = self._bar.enter_context(bar).update
+        self._advance(done - self._shown)
+        self._shown = done
+        if done >= total:  # end the line now, before anything else is printed
+            self._bar.close()
+            self._advance, self._shown = None, 0

@@ -12,7 +12,7 @@ from dataclasses import replace
 from publisher.cache import BuildCache
 from publisher.errors import Problem, ProblemsFound
 from publisher.markup import TOO_DEEP, RenderedText, render_documents
-from publisher.model import Site
+from publisher.model import Item, Site
 from publisher.progress import Progress, no_progress
 
 # Below this many documents, starting a helper process costs more than it saves.
@@ -28,8 +28,9 @@ def render_texts(
 
     ``progress`` hears how many of the texts not in the cache are converted so far.
     """
-    bodies = {("article", a.slug): a.body for a in site.articles}
-    bodies.update({("episode", e.slug): e.body for e in site.episodes})
+    sources: dict[tuple[str, str], Item] = {("article", a.slug): a for a in site.articles}
+    sources.update({("episode", e.slug): e for e in site.episodes})
+    bodies = {item: source.body for item, source in sources.items()}
     keys = {item: hashlib.sha256(body.encode()).hexdigest() for item, body in bodies.items()}
     texts: dict[tuple[str, str], RenderedText] = {}
     missing: dict[str, str] = {}
@@ -46,10 +47,8 @@ def render_texts(
         else:
             cache.store_text(key, replace(rendered, source_sha=key))
     if failed:
-        sources = {("article", a.slug): a.source for a in site.articles}
-        sources.update({("episode", e.slug): e.source for e in site.episodes})
         raise ProblemsFound(
-            [Problem(TOO_DEEP, sources[item]) for item, key in keys.items() if key in failed]
+            [Problem(TOO_DEEP, sources[item].source) for item, key in keys.items() if key in failed]
         )
     for item, key in keys.items():
         texts.setdefault(item, cache.texts[key])
@@ -64,16 +63,15 @@ def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[Ren
     """
     # One helper per spare core, each with enough work to pay for its start.
     helpers = min(len(os.sched_getaffinity(0)) - 1, len(bodies) // PARALLEL_THRESHOLD)
-    if len(bodies) < PARALLEL_THRESHOLD or helpers < 1:
-        rendered: list[RenderedText | None] = []
-        for start in range(0, len(bodies), CHUNK_SIZE):
-            rendered += render_documents(bodies[start : start + CHUNK_SIZE])
-            progress(len(rendered), len(bodies))
-        return rendered
     chunks = deque(
         (start, bodies[start : start + CHUNK_SIZE]) for start in range(0, len(bodies), CHUNK_SIZE)
     )
     done: dict[int, list[RenderedText | None]] = {}
+    if helpers < 1:
+        for start, chunk in chunks:
+            done[start] = render_documents(chunk)
+            progress(start + len(chunk), len(bodies))
+        return [text for start in sorted(done) for text in done[start]]
     given: dict[int, Future[list[RenderedText | None]]] = {}
     # "spawn" is safe in the threaded preview server, where forking could deadlock.
     context = multiprocessing.get_context("spawn")
@@ -86,8 +84,9 @@ def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[Ren
             if chunks:
                 start, chunk = chunks.pop()
                 done[start] = render_documents(chunk)
-            finished = [f.result() for f in given.values() if f.done()]
-            progress(sum(map(len, done.values())) + sum(map(len, finished)), len(bodies))
+            converted = sum(map(len, done.values()))
+            converted += sum(min(CHUNK_SIZE, len(bodies) - s) for s, f in given.items() if f.done())
+            progress(converted, len(bodies))
         done.update((start, future.result()) for start, future in given.items())
     progress(len(bodies), len(bodies))
     return [text for start in sorted(done) for text in done[start]]

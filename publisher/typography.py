@@ -80,10 +80,7 @@ class TypographyProcessor(Treeprocessor):
         if element.tag in BLOCK_TAGS:
             before = " "
         if element.tag in LITERAL_TAGS:
-            before = _last(element.text, before)
-            for child in element:
-                before = _last(child.tail, _last_of_tree(child, before))
-            return before
+            return _last_character(element, before)
         element.text, before = _smarten_text(element.text, before)
         for child in element:
             before = self._walk(child, before)
@@ -100,11 +97,8 @@ def _smarten_text(text: str | None, before: str) -> tuple[str | None, str]:
     return smart, smart[-1]
 
 
-def _last(text: str | None, before: str) -> str:
-    return text[-1] if text else before
-
-
-def _last_of_tree(element: etree.Element, before: str) -> str:
+def _last_character(element: etree.Element, before: str) -> str:
+    """The last character of ``element``'s text (children included), else ``before``."""
     for text in element.itertext():
         if text:
             before = text[-1]
