@@ -151,6 +151,8 @@ class Preview:
         self.out = Path(tempfile.mkdtemp(prefix="publisher-preview-")) / "site"
         self.stop_event = threading.Event()
         self.version = 0
+        # Taken before the first build, so an edit made while the server starts is not missed.
+        self.sources = source_snapshot(root)
         self.rebuild()
         config, _ = load_config(root)
         handler = functools.partial(
@@ -172,11 +174,10 @@ class Preview:
 
     def watch(self) -> None:
         """Poll the sources and rebuild after each change, until stopped."""
-        seen = source_snapshot(self.root)
         while not self.stop_event.wait(POLL_SECONDS):
             current = source_snapshot(self.root)
-            if current != seen:
-                seen = current
+            if current != self.sources:
+                self.sources = current
                 self.rebuild()
 
     def serve_forever(self) -> None:

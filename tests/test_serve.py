@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -9,6 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from publisher.dates import parse_now
+from publisher.serve import Preview
 from tests.browser import preview_server
 from tests.conftest import SiteFactory
 
@@ -80,3 +83,19 @@ def test_serve_pages_reload_after_a_rebuild(preview: tuple[str, SiteFactory]) ->
     origin = url.rstrip("/")  # the site is served at the root here
     _, version = fetch(origin + "/__publisher/version")
     assert version.strip() == "1"  # one build so far
+
+
+def test_an_edit_made_while_the_preview_starts_is_not_missed(small_site: SiteFactory) -> None:
+    preview = Preview(small_site.root, 0, lambda: parse_now("2026-01-10"))
+    try:
+        # The edit lands after the first build but before the watcher's first look.
+        small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Edited early.\n")
+        watcher = threading.Thread(target=preview.watch, daemon=True)
+        watcher.start()
+        deadline = time.monotonic() + 10
+        while preview.version < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert preview.version == 2
+        assert "Edited early." in (preview.out / "articles/more/index.html").read_text()
+    finally:
+        preview.close()
