@@ -21,6 +21,7 @@ from publisher.model import Site
 from publisher.output import OutputTree
 from publisher.page_cache import PageCache, templates_fingerprint
 from publisher.progress import Progress, no_progress
+from publisher.released import provisional_warnings
 from publisher.render import PageRenderer, make_environment, theme_dir
 from publisher.search import search_index
 from publisher.texts import render_texts
@@ -127,6 +128,8 @@ def build(
         log.info("nothing changed since the last build")
         return {path: FileInfo(*info) for path, info in cache.last_manifest.items()}
     tree = render_site(project.site, now, include_unreleased, cache, out, progress)
+    for warning in provisional_warnings(tree):
+        log.warning("%s", warning)
     manifest = write_tree(tree, out, root, cache)
     cache.last_key = key
     cache.last_manifest = {path: (info.size, info.sha256) for path, info in manifest.items()}

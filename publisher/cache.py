@@ -24,7 +24,7 @@ CACHE_DIR = ".publisher-cache"
 CACHE_FILE = "build.pickle"
 TEXTS_FILE = "texts.pickle"  # the bulk; read only when something must be rendered
 # Bump the number when what is cached changes shape or meaning (e.g. how Markdown renders).
-FORMAT = f"publisher {__version__} cache 2"
+FORMAT = f"publisher {__version__} cache 3"
 CHUNK = 1 << 20
 
 

@@ -24,7 +24,8 @@ import click
 
 from publisher import __version__
 from publisher.build import build as run_build
-from publisher.build import load_project
+from publisher.build import load_project, render_site
+from publisher.cache import BuildCache
 from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.ledger import LEDGER_NAME
@@ -134,16 +135,32 @@ def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) ->
         click.echo("Drafts and scheduled items are included: do not publish this folder.")
 
 
+def _unpublish_option(func: F) -> F:
+    return click.option(
+        "--unpublish",
+        metavar="SLUG",
+        multiple=True,
+        help="Take this live episode out of the feed on purpose (its folder name; repeat for "
+        "more). First mark it 'draft: true' or delete its folder.",
+    )(func)
+
+
 @cli.command()
 @_now_option
 @_out_option("Also check this built folder (default: _site inside the site directory, if present).")
+@_unpublish_option
 @click.pass_obj
 @_reports_errors
-def check(options: Options, now: dt.datetime, out: Path | None) -> None:
-    """Check content and built output; print one line per problem."""
+def check(options: Options, now: dt.datetime, out: Path | None, unpublish: tuple[str, ...]) -> None:
+    """Check content and built output now and at every scheduled release ahead.
+
+    Prints one line per problem; a problem that would stop a later release starts with
+    "on <release time>:".
+    """
     from publisher.check import check_project  # Pillow and lxml load only when needed
 
-    problems = check_project(options.site, now, out or options.site / "_site")
+    site_out = out or options.site / "_site"
+    problems = check_project(options.site, now, site_out, frozenset(unpublish))
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.is_error for p in problems)
@@ -206,6 +223,7 @@ def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) ->
     help="Remove the lock an interrupted publish left behind (only when no other is running).",
 )
 @_out_option("Where to build before uploading (default: _site inside the site directory).")
+@_unpublish_option
 @click.pass_obj
 @_reports_errors
 def publish(
@@ -217,6 +235,7 @@ def publish(
     force: bool,
     break_lock: bool,
     out: Path | None,
+    unpublish: tuple[str, ...],
 ) -> None:
     """Build, check, then upload what changed to object storage or a folder.
 
@@ -226,7 +245,7 @@ def publish(
     from publisher.publish import prepare_publish, run_publish  # boto3 loads only when needed
 
     started = time.monotonic()
-    prepared = prepare_publish(options.site, now, target, out, prune, force)
+    prepared = prepare_publish(options.site, now, target, out, prune, force, frozenset(unpublish))
     plan = prepared.plan
     click.echo(
         f"Publishing to {prepared.target.description}: {len(plan.uploads)} to upload "
@@ -347,10 +366,18 @@ def new_article_command(
 @_reports_errors
 def status(options: Options, now: dt.datetime, as_json: bool) -> None:
     """What is live, what is scheduled and when, and what is missing."""
+    from publisher.check import check_rendered, rehearse
     from publisher.status import site_status
 
-    project = load_project(options.site)
-    report = site_status(project.site, localize_now(now, project.config.site.tz))
+    cache = BuildCache.open(options.site)
+    project = load_project(options.site, cache)
+    local_now = localize_now(now, project.config.site.tz)
+    try:
+        known = check_rendered(project, render_site(project.site, now, cache=cache), cache)
+    except ProblemsFound as err:
+        known = err.problems
+    releases = rehearse(project, now, known, cache)
+    report = site_status(project.site, local_now, releases)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -360,6 +387,11 @@ def status(options: Options, now: dt.datetime, as_json: bool) -> None:
         notes = "; ".join(row.problems)
         click.echo(f"{row.state:<10} {row.date:<21} {row.kind:<8} {row.title:<{width}}  {notes}")
     click.echo(f"\nNext release: {report.next_release}")
+    for upcoming in report.releases:
+        state = "ready" if upcoming.ready else "blocked"
+        click.echo(f"  {upcoming.date}: {state} ({', '.join(upcoming.items)})")
+        for reason in upcoming.reasons:
+            click.echo(f"    {reason}")
     for gap in report.gaps:
         click.echo(f"Gap: {gap}")
 

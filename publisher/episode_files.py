@@ -15,6 +15,7 @@ from publisher.markup import RenderedText, shorten
 from publisher.mediatypes import IMAGE_TYPES
 from publisher.model import Episode, Site
 from publisher.output import Deferred, OutputTree, Spliced
+from publisher.released import keep_released
 from publisher.views import make_link
 
 
@@ -32,9 +33,11 @@ def add_episode_files(
         folder = f"episodes/{episode.slug}/"
         tags = _tag_data(config, episode, texts[("episode", episode.slug)], show_cover)
         assert episode.audio is not None
+        published = site.ledger.episodes.get(episode.slug)
         for audio in (episode.audio, *episode.alternate_audio):
             path = folder + audio.filename
-            tree.add(path, _deferred_copy(path, audio, tags, cover_key, cache))
+            copy = _deferred_copy(path, audio, tags, cover_key, cache)
+            tree.add(path, keep_released(path, audio, copy, published, tree, cache))
         for attachment in (episode.transcript, episode.cover):
             if attachment is not None:
                 tree.add(folder + attachment.filename, attachment.source)

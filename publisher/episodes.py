@@ -22,6 +22,7 @@ EPISODE_KEYS = {
 }  # fmt: skip
 EPISODE_TYPES = ("full", "trailer", "bonus")
 PREFERRED_AUDIO = (".mp3", ".m4a")
+UNSUPPORTED_AUDIO = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".opus", ".wma", ".aac")
 
 
 def load_episode(
@@ -79,8 +80,15 @@ def _episode_audio(
     suffixes = [p.suffix.lower() for p in files]
     if not files:
         # Editors prepare episodes before the audio exists; only a due episode needs it.
-        message = "no audio yet: add the episode's .mp3 here before its date"
-        problems.append(Problem(message, folder, severity="warning"))
+        problems += [
+            Problem(
+                f"podcast apps cannot play {other.suffix.lower()} files; export the audio "
+                "as MP3 (128 kbit/s is plenty for speech) into this folder",
+                other,
+            )
+            for other in sorted(folder.iterdir())
+            if other.suffix.lower() in UNSUPPORTED_AUDIO
+        ]
         return None, ()
     if len(set(suffixes)) != len(suffixes):
         found = ", ".join(p.name for p in files) or "none"

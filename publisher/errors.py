@@ -24,6 +24,15 @@ def format_location(
     return text
 
 
+def site_path(path: Path, root: Path) -> str:
+    """``path`` as an editor sees it inside the site folder, for use inside a message.
+
+    >>> site_path(Path("/s/episodes/a/episode.md"), Path("/s"))
+    'episodes/a/episode.md'
+    """
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content, configuration or output."""
@@ -33,6 +42,8 @@ class Problem:
     line: int | None = None
     key: str | None = None
     severity: str = "error"
+    moment: str | None = None
+    """The scheduled release at which the problem appears, when it is not there now."""
 
     @property
     def is_error(self) -> bool:
@@ -41,7 +52,8 @@ class Problem:
     def __str__(self) -> str:
         where = format_location(self.path, self.line, self.key)
         prefix = f"{where}: " if where else ""
-        return f"{prefix}{self.severity}: {self.message}"
+        when = f"on {self.moment}: " if self.moment else ""
+        return f"{when}{prefix}{self.severity}: {self.message}"
 
 
 class PublisherError(Exception):

@@ -47,6 +47,7 @@ class FieldReader:
             "summary": self.text("summary"),
             "draft": bool(self.flag("draft")),
             "tags": self.tags(),
+            "key_lines": tuple(sorted(self.matter.key_lines.items())),
         }
 
     def unless_errors(self, item: T) -> tuple[T | None, list[Problem]]:

@@ -7,6 +7,9 @@ site with ``published.toml`` and with the live feed, and explain the safe way to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
 from lxml import etree
 
 from publisher.analytics import unprefixed
@@ -15,7 +18,7 @@ from publisher.config import Config
 from publisher.errors import Problem
 from publisher.ledger import LEDGER_NAME, Ledger, PublishedEpisode
 from publisher.model import Episode, Site
-from publisher.output import OutputTree
+from publisher.output import Deferred, OutputTree
 
 
 def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
@@ -32,16 +35,42 @@ def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Prob
             )
         )
     current = {e.slug: e for e in site.episodes}
-    guids = {e.guid for e in site.episodes}
-    for slug, published in sorted(ledger.episodes.items()):
-        episode = current.get(slug)
-        if episode is None and published.guid in guids:
-            continue  # moved to a new folder and kept its GUID: nothing to fix
+    by_guid = {e.guid: e for e in site.episodes}
+    for slug, published in sorted(ledger.live.items()):
+        episode = current.get(slug) or by_guid.get(published.guid)
         if episode is None:
             problems.append(_gone(site, slug, published, tree, cache))
-        else:
+            continue
+        if episode.slug == slug:
             problems += _episode_changes(episode, published, tree, cache)
+        if f"episodes/{episode.slug}/index.html" not in tree:
+            problems += _leaving(episode, slug)
     return problems
+
+
+def _leaving(episode: Episode, slug: str) -> list[Problem]:
+    """A live episode this build would drop from the feed, and so from listeners' apps."""
+    on_purpose = f"to take it down on purpose, run: publisher publish --unpublish {slug}"
+    if episode.draft:
+        return [
+            Problem(
+                "this episode is live, and 'draft: true' would remove it from the feed and from "
+                f"listeners' apps. Remove that line, or {on_purpose}",
+                episode.source,
+                episode.line_of("draft"),
+            )
+        ]
+    if episode.audio is None:
+        return []  # reported as an episode due without audio
+    return [
+        Problem(
+            f"this episode is live, and its date {episode.date:%Y-%m-%d %H:%M} is still ahead, so "
+            "publishing would remove it from the feed and from listeners' apps until then. Set "
+            f"the date back to its release day, or {on_purpose}",
+            episode.source,
+            episode.line_of("date"),
+        )
+    ]
 
 
 def _episode_changes(
@@ -71,12 +100,14 @@ def _episode_changes(
         )
         return problems
     path = f"episodes/{episode.slug}/{audio.filename}"
-    if path in tree and tree.size(path) != published.size:
+    if path in tree and path not in tree.provisional and tree.size(path) != published.size:
         problems.append(
             Problem(
                 f"the published file would change size ({published.size} to {tree.size(path)} "
-                "bytes) because its tags changed; shorten the title or summary, or publish the "
-                f"audio under a new file name (e.g. {audio.source.stem}-v2{audio.source.suffix})",
+                "bytes): it was released before publisher kept released files unchanged, and the "
+                "details in its tags (show artwork, show title, author or episode title) have "
+                "changed since. Set them back for now, or publish the audio under a new file name "
+                f"(e.g. {audio.source.stem}-v2{audio.source.suffix})",
                 audio.source,
             )
         )
@@ -103,29 +134,48 @@ def _gone(
             episode.source,
         )
     return Problem(
-        f"episode {slug!r} was published but its folder is gone; it will disappear from "
-        "the feed and from listeners' apps",
+        f"episode {slug!r} is live but its folder episodes/{slug}/ is gone, so it would vanish "
+        "from the feed and from listeners' apps. Restore the folder (if you renamed it, add "
+        f"'guid: {published.guid}' to the new episode.md); to take it down on purpose, run: "
+        f"publisher publish --unpublish {slug}",
         site.config.root / LEDGER_NAME,
-        severity="warning",
     )
 
 
-def updated_ledger(site: Site, tree: OutputTree, ledger: Ledger, cache: BuildCache) -> Ledger:
-    """The ledger after publishing ``tree``: every episode in it is now seen by apps."""
+def updated_ledger(
+    site: Site, tree: OutputTree, ledger: Ledger, cache: BuildCache, shas: Mapping[str, str]
+) -> Ledger:
+    """The ledger after publishing ``tree``, whose files have the SHA-256 ``shas``.
+
+    An episode released earlier keeps its entry (what apps saw then); one published for the
+    first time, or under a new audio file name, gets a new one.
+    """
     result = Ledger(site.show_guid, dict(ledger.episodes))
     for episode in site.episodes:
         audio = episode.audio
         path = f"episodes/{episode.slug}/{audio.filename}" if audio else ""
-        if audio is None or path not in tree:
+        if audio is None or path not in tree or path in tree.provisional:
             continue
+        known = ledger.episodes.get(episode.slug)
+        if known is not None and known.audio == audio.filename and known.tags:
+            result = result.with_episode(episode.slug, replace(known, unpublished=False))
+            continue
+        content = tree.files[path]
         entry = PublishedEpisode(
-            episode.guid, audio.filename, cache.file_sha256(audio.source), tree.size(path)
+            episode.guid,
+            audio.filename,
+            cache.file_sha256(audio.source),
+            tree.size(path),
+            shas[path],
+            content.key if isinstance(content, Deferred) else "",
         )
         result = result.with_episode(episode.slug, entry)
     return result
 
 
-def live_feed_problems(live: bytes, new: bytes, config: Config, where: str) -> list[Problem]:
+def live_feed_problems(
+    live: bytes, new: bytes, config: Config, where: str, ledger: Ledger, unpublish: frozenset[str]
+) -> list[Problem]:
     """Compare the feed apps read now with the one about to replace it."""
     try:
         old_items, new_items = _items(live, config), _items(new, config)
@@ -136,32 +186,72 @@ def live_feed_problems(live: bytes, new: bytes, config: Config, where: str) -> l
             )
         ]
     problems = []
-    for link, (guid, path, length) in sorted(new_items.items()):
+    for link, item in sorted(new_items.items()):
         old = old_items.get(link)
         if old is None:
             continue
-        old_guid, old_path, old_length = old
-        if old_guid != guid:
+        if old.guid != item.guid:
             problems.append(
                 Problem(
-                    f"the live feed has guid {old_guid} for {link} but this build says {guid}; "
-                    "apps would download the episode again. Set 'guid: "
-                    f"{old_guid}' in its front matter",
+                    f"the live feed has guid {old.guid} for {link} but this build says "
+                    f"{item.guid}; apps would download the episode again. Set 'guid: "
+                    f"{old.guid}' in its front matter",
                     where,
                 )
             )
-        if path and path == old_path and length != old_length:
+        if item.path and item.path == old.path and item.length != old.length:
             problems.append(
                 Problem(
-                    f"{path} is live with {old_length} bytes and would become {length} bytes "
-                    "under the same URL; publish the new audio under a new file name",
+                    f"{item.path} is live with {old.length} bytes and would become {item.length} "
+                    "bytes under the same URL; publish the new audio under a new file name",
                     where,
                 )
             )
+    problems += _vanishing(old_items, new_items, where, ledger, unpublish)
     return problems
 
 
-def _items(feed: bytes, config: Config) -> dict[str, tuple[str, str, str]]:
+def _vanishing(
+    old_items: dict[str, _FeedItem],
+    new_items: dict[str, _FeedItem],
+    where: str,
+    ledger: Ledger,
+    unpublish: frozenset[str],
+) -> list[Problem]:
+    """Live episodes this build would drop that ``published.toml`` does not know about."""
+    kept = {item.guid for item in new_items.values()}
+    recorded = {entry.guid for entry in ledger.episodes.values()}
+    problems = []
+    for link, old in sorted(old_items.items()):
+        slug = old.slug
+        if link in new_items or old.guid in kept or old.guid in recorded or slug in unpublish:
+            continue
+        problems.append(
+            Problem(
+                f"episode {old.title!r} ({link}) is in the live feed but not in this build, so "
+                "it would vanish from listeners' apps. Bring it back (its folder, date or "
+                f"'draft:' line); to take it down on purpose, run: publisher publish --unpublish "
+                f"{slug or '<folder name>'}",
+                where,
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class _FeedItem:
+    guid: str
+    path: str
+    length: str
+    title: str
+
+    @property
+    def slug(self) -> str:
+        parts = self.path.split("/")
+        return parts[1] if len(parts) > 2 and parts[0] == "episodes" else ""
+
+
+def _items(feed: bytes, config: Config) -> dict[str, _FeedItem]:
     root = etree.fromstring(feed)
     items = {}
     for item in root.iterfind("./channel/item"):
@@ -169,5 +259,46 @@ def _items(feed: bytes, config: Config) -> dict[str, tuple[str, str, str]]:
         url = enclosure.get("url", "") if enclosure is not None else ""
         path = unprefixed(url, config.site.base_url, config.podcast.analytics_prefixes) or ""
         length = enclosure.get("length", "") if enclosure is not None else ""
-        items[item.findtext("link") or ""] = (item.findtext("guid") or "", path, length)
+        items[item.findtext("link") or ""] = _FeedItem(
+            item.findtext("guid") or "", path, length, item.findtext("title") or ""
+        )
     return items
+
+
+def with_unpublished(site: Site, unpublish: frozenset[str]) -> Site:
+    """``site`` with the live episodes ``unpublish`` marked as taken down on purpose."""
+    return replace(site, ledger=site.ledger.unpublishing(unpublish)) if unpublish else site
+
+
+def compare_with_live(
+    site: Site, tree: OutputTree, live: bytes | None, where: str, unpublish: frozenset[str]
+) -> list[Problem]:
+    """What this build would change under listeners, compared with the live feed, and whether
+    each ``--unpublish`` names an episode that is live and already out of the site."""
+    config = site.config
+    problems = []
+    live_slugs: set[str] = set()
+    if live is not None:
+        new = tree.read("feed.xml")
+        problems += live_feed_problems(live, new, config, where, site.ledger, unpublish)
+        try:
+            live_slugs = {item.slug for item in _items(live, config).values()}
+        except etree.XMLSyntaxError:
+            pass
+    for slug in sorted(unpublish):
+        if f"episodes/{slug}/index.html" in tree:
+            problems.append(
+                Problem(
+                    f"--unpublish {slug}: the episode is still part of the site; add 'draft: "
+                    f"true' to episodes/{slug}/episode.md or delete its folder first",
+                    site.config.root / "episodes" / slug,
+                )
+            )
+        elif slug not in site.ledger.episodes and slug not in live_slugs:
+            problems.append(
+                Problem(
+                    f"--unpublish {slug}: no published episode has this folder name",
+                    site.config.root / LEDGER_NAME,
+                )
+            )
+    return problems

@@ -22,10 +22,19 @@ HEADER = (
 
 @dataclass(frozen=True)
 class PublishedEpisode:
+    """One released episode as apps saw it."""
+
     guid: str
     audio: str
     audio_sha256: str
+    """SHA-256 of the editor's audio file it was made from."""
     size: int
+    sha256: str = ""
+    """SHA-256 of the published (tagged) file; empty in ledgers written before it was kept."""
+    tags: str = ""
+    """Key of the tags the published file carries, to tell when today's would differ."""
+    unpublished: bool = False
+    """Taken out of the feed on purpose (``publish --unpublish``); its GUID stays reserved."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,19 @@ class Ledger:
 
     def with_episode(self, slug: str, episode: PublishedEpisode) -> Ledger:
         return replace(self, episodes={**self.episodes, slug: episode})
+
+    def unpublishing(self, slugs: frozenset[str]) -> Ledger:
+        """This ledger with the episodes ``slugs`` marked as taken down on purpose."""
+        episodes = {
+            slug: replace(entry, unpublished=True) if slug in slugs else entry
+            for slug, entry in self.episodes.items()
+        }
+        return replace(self, episodes=episodes)
+
+    @property
+    def live(self) -> dict[str, PublishedEpisode]:
+        """The episodes apps have and should keep: all but those unpublished on purpose."""
+        return {slug: e for slug, e in self.episodes.items() if not e.unpublished}
 
 
 def read_ledger(root: Path) -> Ledger:
@@ -50,6 +72,9 @@ def read_ledger(root: Path) -> Ledger:
                 str(entry["audio"]),
                 str(entry["audio_sha256"]),
                 int(entry["size"]),
+                str(entry.get("sha256", "")),
+                str(entry.get("tags", "")),
+                bool(entry.get("unpublished", False)),
             )  # fmt: skip
             for slug, entry in data.get("episodes", {}).items()
         }
@@ -70,6 +95,9 @@ def ledger_text(ledger: Ledger) -> str:
             f"audio = {json.dumps(episode.audio)}",
             f"audio_sha256 = {json.dumps(episode.audio_sha256)}",
             f"size = {episode.size}",
+            *([f"sha256 = {json.dumps(episode.sha256)}"] if episode.sha256 else []),
+            *([f"tags = {json.dumps(episode.tags)}"] if episode.tags else []),
+            *(["unpublished = true"] if episode.unpublished else []),
             "",
         ]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from typing import TypeVar
 from publisher.cache import BuildCache, digest
 from publisher.config import Config
 from publisher.episodes import load_episode
-from publisher.errors import ContentError, Problem, ProblemsFound
+from publisher.errors import ContentError, Problem, ProblemsFound, site_path
 from publisher.fields import FieldReader
 from publisher.identity import resolve_show_guid
 from publisher.ledger import Ledger
@@ -55,8 +55,9 @@ def load_site(
         cache,
         keys,
     )
+    folders = _episode_dirs(config, problems)
     episodes = _load_all(
-        _episode_dirs(config, problems),
+        folders,
         lambda folder: load_episode(config, folder, ledger),
         lambda folder: digest(
             setting, ledger.episodes.get(folder.name), _folder_key(folder, cache)
@@ -67,7 +68,8 @@ def load_site(
     )
     _check_unique(articles, "article", problems)
     _check_unique(episodes, "episode", problems)
-    articles, episodes = _pair(articles, episodes, problems)
+    _check_unique_guids(episodes, config.root, problems)
+    articles, episodes = _pair(articles, episodes, {f.name for f in folders}, problems)
     if any(p.is_error for p in problems):
         raise ProblemsFound(problems)
     site = Site(
@@ -217,10 +219,31 @@ def _check_unique(items: list[Article] | list[Episode], kind: str, problems: lis
         seen.setdefault(item.slug, item.source)
 
 
+def _check_unique_guids(episodes: list[Episode], root: Path, problems: list[Problem]) -> None:
+    """Two episodes with one GUID are one episode to every app: refuse, naming both files."""
+    seen: dict[str, Episode] = {}
+    for episode in episodes:
+        first = seen.setdefault(episode.guid, episode)
+        if first is not episode:
+            problems.append(
+                Problem(
+                    f"guid {episode.guid} is also the guid of {site_path(first.source, root)}; "
+                    "apps would see one episode. Remove the guid line from the newer one (it then "
+                    "gets its own)",
+                    episode.source,
+                    episode.line_of("guid"),
+                )
+            )
+
+
 def _pair(
-    articles: list[Article], episodes: list[Episode], problems: list[Problem]
+    articles: list[Article], episodes: list[Episode], folders: set[str], problems: list[Problem]
 ) -> tuple[list[Article], list[Episode]]:
-    """Link articles and episodes named from either side; both sides must agree."""
+    """Link articles and episodes named from either side; both sides must agree.
+
+    An episode whose folder exists but failed to load has its own problems reported; its
+    article is not also told that there is no such folder.
+    """
     pairs: dict[str, str] = {}
     by_episode = {e.slug: e for e in episodes}
     by_article = {a.slug: a for a in articles}
@@ -228,6 +251,8 @@ def _pair(
         if article.episode_slug is None:
             continue
         if article.episode_slug not in by_episode:
+            if article.episode_slug in folders:
+                continue
             problems.append(
                 Problem(
                     f"episode: no episode folder episodes/{article.episode_slug}/", article.source

@@ -39,6 +39,12 @@ class Item:
     summary: str = ""
     draft: bool = False
     tags: tuple[str, ...] = ()
+    key_lines: tuple[tuple[str, int], ...] = ()
+    """The source line of each front-matter key, so later checks can point at it."""
+
+    def line_of(self, key: str) -> int | None:
+        """The line of ``key`` in the source's front matter, if it is set there."""
+        return dict(self.key_lines).get(key)
 
     def is_released(self, now: dt.datetime) -> bool:
         """Released means not a draft and dated at or before ``now``."""

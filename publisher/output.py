@@ -57,6 +57,19 @@ class Deferred:
 Content = bytes | Path | Spliced | Deferred
 
 
+@dataclass(frozen=True)
+class Original:
+    """Published bytes a file must keep but this machine cannot make yet: its first
+    ``head_size`` bytes (the published tag) followed by ``source[start:end]``."""
+
+    sha256: str
+    size: int
+    head_size: int
+    source: Path
+    start: int
+    end: int
+
+
 def chunks_of(content: Content) -> Iterator[bytes]:
     """The content in pieces of at most about 1 MiB, without loading whole files."""
     if isinstance(content, Deferred):
@@ -86,6 +99,8 @@ class OutputTree:
     """Output paths (POSIX, relative) mapped to bytes, a source file, or a spliced file."""
 
     files: dict[str, Content] = field(default_factory=dict)
+    provisional: dict[str, Original] = field(default_factory=dict)
+    """Files made anew that must instead keep the published bytes described (``released``)."""
 
     def add(self, path: str, content: bytes | str | Path | Spliced | Deferred) -> None:
         """Add one output file; refuse a second file at the same path or an escaping path."""

@@ -7,17 +7,19 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from publisher.build import load_project, render_site
+from publisher.build import Project, load_project, render_site
 from publisher.cache import BuildCache
-from publisher.check import check_rendered
+from publisher.check import check_rendered, rehearse
 from publisher.config import Config
-from publisher.errors import ProblemsFound, StorageError
-from publisher.guards import live_feed_problems, updated_ledger
+from publisher.errors import Problem, ProblemsFound, StorageError
+from publisher.guards import compare_with_live, updated_ledger, with_unpublished
 from publisher.headers import headers_for
 from publisher.ledger import Ledger, write_ledger
+from publisher.output import OutputTree
+from publisher.released import fetch_released_heads
 from publisher.storage import DEFAULT_TARGET, Target, lock_refusal, open_target
 from publisher.sync import PHASES, FileState, Plan, Upload, plan_sync
 from publisher.writer import Manifest, write_tree
@@ -51,27 +53,35 @@ def prepare_publish(
     out: Path | None = None,
     prune: bool = False,
     force: bool = False,
+    unpublish: frozenset[str] = frozenset(),
 ) -> PreparedPublish:
     """Build and check the site, then plan the upload. Nothing is uploaded yet.
 
     ``target_url`` defaults to ``[publish] target`` (relative to the site), then ``_publish/``.
+    ``unpublish`` names live episodes the editor takes out of the feed on purpose.
     """
     cache = BuildCache.open(root)
     project = load_project(root, cache)
+    project = replace(project, site=with_unpublished(project.site, unpublish))
+    config = project.config
     out = out or root / "_site"
-    tree = render_site(project.site, now, cache=cache, out=out)
+    url = target_url or config.publish.target or DEFAULT_TARGET
+    target = open_target(url, config.publish, Path.cwd() if target_url else root)
+    tree = _render_keeping_released(project, now, target, cache, out)
     problems = check_rendered(project, tree, cache)
     if any(p.is_error for p in problems):
         raise ProblemsFound(problems)
     for problem in problems:
         log.warning("%s", problem)
-    config = project.config
+    for release in rehearse(project, now, problems, cache):
+        for problem in release.problems:
+            log.warning("%s (fix it before that release)", problem)
     local = _local_states(write_tree(tree, out, root, cache), config)
     cache.save()
-    url = target_url or config.publish.target or DEFAULT_TARGET
-    target = open_target(url, config.publish, Path.cwd() if target_url else root)
     remote, verified = _remote_states(target, local)
-    _guard_live_feed(target, tree.read("feed.xml"), config)
+    live = target.read("feed.xml")
+    where = target.description + "feed.xml"
+    _raise_errors(compare_with_live(project.site, tree, live, where, unpublish))
     plan = plan_sync(local, remote, prune)
     limit = config.publish.max_deletes
     if len(plan.deletes) > limit and not force:
@@ -80,15 +90,24 @@ def prepare_publish(
             "([publish] max_deletes); check the target is right, then run again with --force",
             target.description,
         )
-    ledger = updated_ledger(project.site, tree, project.site.ledger, cache)
+    shas = {path: state.sha256 or "" for path, state in local.items()}
+    ledger = updated_ledger(project.site, tree, project.site.ledger, cache, shas)
     return PreparedPublish(config, out, target, local, remote, plan, ledger, verified)
 
 
-def _guard_live_feed(target: Target, feed: bytes, config: Config) -> None:
-    live = target.read("feed.xml")
-    if live is None:
-        return
-    problems = live_feed_problems(live, feed, config, target.description + "feed.xml")
+def _render_keeping_released(
+    project: Project, now: dt.datetime, target: Target, cache: BuildCache, out: Path
+) -> OutputTree:
+    """Render the site; released audio whose published tag is not cached yet is read back
+    from ``target`` first, so its bytes stay as published."""
+    tree = render_site(project.site, now, cache=cache, out=out)
+    if not tree.provisional:
+        return tree
+    _raise_errors(fetch_released_heads(target, tree, cache))
+    return render_site(project.site, now, cache=cache, out=out)
+
+
+def _raise_errors(problems: list[Problem]) -> None:
     if any(p.is_error for p in problems):
         raise ProblemsFound(problems)
     for problem in problems:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -18,10 +18,12 @@ from PIL import Image, UnidentifiedImageError
 from publisher.cache import BuildCache, digest
 from publisher.config import Config
 from publisher.dates import WEEKDAYS
-from publisher.errors import Problem
+from publisher.errors import Problem, site_path
 from publisher.guards import check_identity
-from publisher.model import Episode, Site
+from publisher.ledger import Ledger
+from publisher.model import Episode, Item, Site
 from publisher.output import Deferred, OutputTree
+from publisher.scaffold import ARTICLE_PLACEHOLDER, SHOW_NOTES_PLACEHOLDER
 
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
 SAMPLE_RATES = (44100, 48000)
@@ -119,15 +121,23 @@ def artwork_problems(path: Path) -> list[Problem]:
 def check_episodes(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
     """Numbers, titles, weekday and covers of every episode."""
     problems = []
-    numbers = Counter((e.season, e.number) for e in site.episodes if e.number)
+    numbered: dict[tuple[int | None, int], Episode] = {}
     weekday = site.config.podcast.release_weekday
     tz = site.config.site.tz
     for episode in site.episodes:
-        if episode.number and numbers[(episode.season, episode.number)] > 1:
-            season = f" in season {episode.season}" if episode.season else ""
-            problems.append(
-                Problem(f"episode number {episode.number} is used twice{season}", episode.source)
-            )
+        if episode.number:
+            first = numbered.setdefault((episode.season, episode.number), episode)
+            if first is not episode:
+                season = f" in season {episode.season}" if episode.season else ""
+                problems.append(
+                    Problem(
+                        f"episode number {episode.number}{season} is also used by "
+                        f"{site_path(first.source, site.config.root)}; "
+                        "give one of them another number",
+                        episode.source,
+                        episode.line_of("number"),
+                    )
+                )
         problems += _title_problems(episode, site.config)
         day = WEEKDAYS[episode.date.astimezone(tz).weekday()]
         if episode.episode_type == "full" and day != weekday:
@@ -234,7 +244,11 @@ class _Links(HTMLParser):
 
 
 def check_links(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
-    """Links and images on every page must point at files the site publishes."""
+    """Links and images on every page must point at files the site publishes.
+
+    A link written in an article or show notes is reported at its Markdown line; one that
+    comes from a template, at the page and line of the built HTML.
+    """
     config = site.config
     sources = _page_sources(site)
     problems = []
@@ -242,17 +256,26 @@ def check_links(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem
         if not page.endswith(".html"):
             continue
         for tag, target, line, path in _resolved_links(tree, page, config, cache):
-            if path is not None and not _exists(tree, path):
-                what = "image" if tag == "img" else "link"
-                where = sources.get(page, page)
-                problems.append(
-                    Problem(
-                        f"{what} to {target} points at nothing the site publishes "
-                        f"({page}, line {line})",
-                        where,
-                    )
-                )
+            if path is None or _exists(tree, path):
+                continue
+            what = "image" if tag == "img" else "link"
+            message = f"{what} to {target} points at nothing the site publishes"
+            item = sources.get(page)
+            source_line = _markdown_line(item, target) if item else None
+            if item is not None and source_line is not None:
+                problems.append(Problem(message, item.source, source_line))
+            else:
+                where = item.source if item else page
+                problems.append(Problem(f"{message} ({page}, line {line})", where))
     return problems
+
+
+def _markdown_line(item: Item, target: str) -> int | None:
+    """The line of ``item``'s source file that writes the link ``target``."""
+    for offset, text in enumerate(item.body.split("\n")):
+        if target in text:
+            return item.body_line + offset
+    return None
 
 
 def _resolved_links(
@@ -280,9 +303,9 @@ def _page_links(html: str) -> Iterator[tuple[str, str, int]]:
     yield from parser.found
 
 
-def _page_sources(site: Site) -> dict[str, Path]:
-    pages = {f"articles/{a.slug}/index.html": a.source for a in site.articles}
-    pages.update({f"episodes/{e.slug}/index.html": e.source for e in site.episodes})
+def _page_sources(site: Site) -> dict[str, Item]:
+    pages: dict[str, Item] = {f"articles/{a.slug}/index.html": a for a in site.articles}
+    pages.update({f"episodes/{e.slug}/index.html": e for e in site.episodes})
     return pages
 
 
@@ -322,6 +345,54 @@ def _exists(tree: OutputTree, path: str) -> bool:
     if path in ("", "."):
         return "index.html" in tree
     return path in tree or f"{path.rstrip('/')}/index.html" in tree
+
+
+def placeholder_problems(
+    items: Iterable[Item], ledger: Ledger, severity: str = "error"
+) -> list[Problem]:
+    """The text ``publisher new`` writes, still there: a release must not show it.
+
+    The empty ``summary: ""`` counts only for episodes not yet published, so shows that went
+    live with one are not stopped.
+    """
+    problems = []
+    for item in items:
+        if item.body.strip() in (SHOW_NOTES_PLACEHOLDER, ARTICLE_PLACEHOLDER):
+            problems.append(
+                Problem(
+                    f"still says {item.body.strip()!r}, the text 'publisher new' put there; "
+                    "write it before the release",
+                    item.source,
+                    item.body_line,
+                    severity=severity,
+                )
+            )
+        summary_line = item.line_of("summary")
+        if (
+            isinstance(item, Episode)
+            and not item.summary
+            and summary_line is not None
+            and item.slug not in ledger.episodes
+        ):
+            problems.append(
+                Problem(
+                    "summary is empty; write one or two sentences for podcast apps",
+                    item.source,
+                    summary_line,
+                    severity=severity,
+                )
+            )
+    return problems
+
+
+def released_items(site: Site, tree: OutputTree) -> list[Item]:
+    """The articles and episodes that have a page in ``tree``."""
+    return [
+        item
+        for kind, items in (("articles", site.articles), ("episodes", site.episodes))
+        for item in items
+        if f"{kind}/{item.slug}/index.html" in tree
+    ]
 
 
 RULES: tuple[Rule, ...] = (check_show, check_episodes, check_audio, check_links, check_identity)

@@ -100,9 +100,16 @@ class S3Target:
         return parse_manifest(body) if body else {}
 
     def read(self, path: str) -> bytes | None:
+        return self._get(path)
+
+    def read_head(self, path: str, length: int) -> bytes | None:
+        return self._get(path, f"bytes=0-{length - 1}")
+
+    def _get(self, path: str, byte_range: str = "") -> bytes | None:
+        extra = {"Range": byte_range} if byte_range else {}
         try:
             with self._errors("reading", path):
-                response = self.client.get_object(Bucket=self.bucket, Key=self.key(path))
+                response = self.client.get_object(Bucket=self.bucket, Key=self.key(path), **extra)
                 return bytes(response["Body"].read())
         except StorageError as err:
             missing = ("NoSuchKey", "404")

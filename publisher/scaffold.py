@@ -14,6 +14,8 @@ from publisher.model import Site
 from publisher.slugs import slugify
 
 HORIZON_WEEKS = 520
+SHOW_NOTES_PLACEHOLDER = "Write the show notes here."
+ARTICLE_PLACEHOLDER = "Write the article here."
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def new_episode(site: Site, title: str, now: dt.datetime, slug: str | None = Non
         "tags: []",
         f"guid: {guid}  # fixed now so the episode keeps it, even if renamed",
         "---",
-        "Write the show notes here.",
+        SHOW_NOTES_PLACEHOLDER,
         "",
     ]
     folder.mkdir(parents=True)
@@ -101,7 +103,7 @@ def new_article(
         "tags: []",
         *([f"episode: {episode}"] if episode else []),
         "---",
-        "Write the article here.",
+        ARTICLE_PLACEHOLDER,
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
+from publisher.check import Release
 from publisher.dates import next_release
+from publisher.errors import site_path
 from publisher.model import Article, Episode, Site
 
 GAP_WEEKS = 8
@@ -22,10 +26,21 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Upcoming:
+    """A scheduled release moment: what goes live then, and whether anything would stop it."""
+
+    date: str
+    items: tuple[str, ...]
+    ready: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Status:
     rows: tuple[Row, ...]
     gaps: tuple[str, ...]
     next_release: str
+    releases: tuple[Upcoming, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -49,8 +64,8 @@ def _problems(item: Article | Episode, site: Site, now: dt.datetime) -> tuple[st
     return tuple(found)
 
 
-def site_status(site: Site, now: dt.datetime) -> Status:
-    """Every item with its state, and the release days ahead with nothing scheduled."""
+def site_status(site: Site, now: dt.datetime, releases: Sequence[Release] = ()) -> Status:
+    """Every item with its state, the releases ahead, and release days with nothing on them."""
     tz = site.config.site.tz
     items: list[Article | Episode] = [*site.episodes, *site.articles]
     rows = tuple(
@@ -64,7 +79,22 @@ def site_status(site: Site, now: dt.datetime) -> Status:
         )
         for item in sorted(items, key=lambda i: (i.date, i.slug))
     )
-    return Status(rows, _gaps(site, now), f"{_next(site, now):%A %d %B %Y %H:%M %Z}")
+    upcoming = tuple(_upcoming(release, site.config.root) for release in releases)
+    scheduled = sorted(i.date for i in items if not i.draft and i.date > now)
+    first = f"{scheduled[0].astimezone(tz):%A %d %B %Y %H:%M %Z}" if scheduled else "none scheduled"
+    return Status(rows, _gaps(site, now), first, upcoming)
+
+
+def _upcoming(release: Release, root: Path) -> Upcoming:
+    items = tuple(
+        f"{'episode' if isinstance(item, Episode) else 'article'} {item.slug}"
+        for item in release.items
+    )
+    reasons = tuple(
+        str(replace(p, moment=None, path=site_path(Path(p.path), root) if p.path else None))
+        for p in release.problems
+    )
+    return Upcoming(release.label, items, release.ready, reasons)
 
 
 def _next(site: Site, now: dt.datetime) -> dt.datetime:

@@ -40,6 +40,10 @@ class Target(Protocol):
         """The published file at ``path``, or ``None`` when there is none."""
         ...
 
+    def read_head(self, path: str, length: int) -> bytes | None:
+        """The first ``length`` bytes of the published file at ``path``, or ``None``."""
+        ...
+
     def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None: ...
 
     def delete(self, paths: list[str]) -> None: ...
@@ -154,6 +158,13 @@ class LocalTarget:
     def read(self, path: str) -> bytes | None:
         target = self.root / path
         return target.read_bytes() if target.is_file() else None
+
+    def read_head(self, path: str, length: int) -> bytes | None:
+        target = self.root / path
+        if not target.is_file():
+            return None
+        with target.open("rb") as stream:
+            return stream.read(length)
 
     def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
         destination = self.root / path

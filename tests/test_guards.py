@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import uuid
 from pathlib import Path
@@ -103,33 +104,116 @@ def test_a_renamed_folder_is_recognised(small_site: SiteFactory, tmp_path: Path)
     assert errors(small_site) == []
 
 
-def test_a_deleted_episode_is_a_warning(small_site: SiteFactory, tmp_path: Path) -> None:
+def test_a_deleted_episode_stops_check_and_publish(small_site: SiteFactory, tmp_path: Path) -> None:
     publish(small_site, tmp_path / "www")
+    guid = read_ledger(small_site.root).episodes["second"].guid
     shutil.rmtree(small_site.root / "episodes/second")
-    problems = [str(p) for p in check_project(small_site.root, NOW, None)]
-    assert (
-        f"{small_site.root}/published.toml: warning: episode 'second' was published but its folder is gone; it will disappear from the feed and from listeners' apps"
-        in problems
-    )
+    assert errors(small_site) == [
+        f"published.toml: error: episode 'second' is live but its folder episodes/second/ is gone, so it would vanish from the feed and from listeners' apps. Restore the folder (if you renamed it, add 'guid: {guid}' to the new episode.md); to take it down on purpose, run: publisher publish --unpublish second"
+    ]
+    with pytest.raises(ProblemsFound):
+        prepare_publish(small_site.root, NOW, str(tmp_path / "www"))
+    assert guid in (tmp_path / "www/feed.xml").read_text()
 
 
-def test_tags_that_would_resize_released_audio_are_refused(
+def test_a_live_episode_moved_to_a_later_date_stays_live(
     small_site: SiteFactory, tmp_path: Path
 ) -> None:
     publish(small_site, tmp_path / "www")
     small_site.write(
         "episodes/first/episode.md",
-        "---\ntitle: First steps, now with a fix\ndate: 2026-01-04\nnumber: 1\n---\nx\n",
+        "---\ntitle: First steps\ndate: 2027-01-03\nnumber: 1\narticle: first-steps\n---\nx\n",
     )
-    assert errors(small_site) == []  # a small edit fits in the tag's padding
+    assert errors(small_site) == [
+        "episodes/first/episode.md:3: error: this episode is live, and its date 2027-01-03 06:00 is still ahead, so publishing would remove it from the feed and from listeners' apps until then. Set the date back to its release day, or to take it down on purpose, run: publisher publish --unpublish first"
+    ]
+    with pytest.raises(ProblemsFound):
+        prepare_publish(small_site.root, NOW, str(tmp_path / "www"))
+
+
+def test_a_live_episode_marked_draft_stays_until_unpublished_on_purpose(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    publish(small_site, target)
+    guid = read_ledger(small_site.root).episodes["first"].guid
     small_site.write(
         "episodes/first/episode.md",
-        f"---\ntitle: First\ndate: 2026-01-04\nnumber: 1\nsummary: {'long words ' * 2000}\n---\nx\n",
+        "---\ntitle: First steps\ndate: 2026-01-04\nnumber: 1\ndraft: true\n---\nx\n",
     )
-    [message] = errors(small_site)
-    assert message.startswith(
-        "episodes/first/first.mp3: error: the published file would change size ("
+    assert errors(small_site) == [
+        "episodes/first/episode.md:5: error: this episode is live, and 'draft: true' would remove it from the feed and from listeners' apps. Remove that line, or to take it down on purpose, run: publisher publish --unpublish first"
+    ]
+    # Saying so on purpose takes it down, and later runs without the flag accept it.
+    run_publish(prepare_publish(small_site.root, NOW, str(target), unpublish=frozenset({"first"})))
+    assert guid not in (target / "feed.xml").read_text()
+    assert read_ledger(small_site.root).episodes["first"].unpublished is True
+    assert errors(small_site) == []
+    # Released again later, it keeps its GUID and the mark goes.
+    small_site.write(
+        "episodes/first/episode.md",
+        "---\ntitle: First steps\ndate: 2026-01-04\nnumber: 1\n---\nx\n",
     )
+    publish(small_site, target)
+    assert guid in (target / "feed.xml").read_text()
+    assert read_ledger(small_site.root).episodes["first"].unpublished is False
+
+
+def test_unpublish_names_must_be_live_and_out_of_the_site(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    publish(small_site, tmp_path / "www")
+    problems = check_project(small_site.root, NOW, None, frozenset({"first", "nosuch"}))
+    assert [str(p).replace(f"{small_site.root}/", "") for p in problems if p.is_error] == [
+        "episodes/first: error: --unpublish first: the episode is still part of the site; add 'draft: true' to episodes/first/episode.md or delete its folder first",
+        "published.toml: error: --unpublish nosuch: no published episode has this folder name",
+    ]
+
+
+def test_released_audio_keeps_its_bytes_when_its_tags_change(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    publish(small_site, target)
+    released = (target / "episodes/first/first.mp3").read_bytes()
+    small_site.write(
+        "episodes/first/episode.md",
+        f"---\ntitle: First steps, corrected\ndate: 2026-01-04\nnumber: 1\nsummary: {'long words ' * 2000}\n---\nx\n",
+    )
+    assert errors(small_site) == []
+    publish(small_site, target)
+    assert (target / "episodes/first/first.mp3").read_bytes() == released
+    assert "First steps, corrected" in (target / "feed.xml").read_text()
+    assert f'length="{len(released)}"' in (target / "feed.xml").read_text()
+
+
+def test_released_audio_tags_are_read_back_from_the_target_on_a_fresh_machine(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    publish(small_site, target)
+    released = (target / "episodes/first/first.mp3").read_bytes()
+    small_site.write(
+        "episodes/first/episode.md",
+        "---\ntitle: First steps, corrected\ndate: 2026-01-04\nnumber: 1\n---\nx\n",
+    )
+    shutil.rmtree(small_site.root / ".publisher-cache")  # a new CI runner
+    warnings = [str(p) for p in check_project(small_site.root, NOW, None) if not p.is_error]
+    assert (
+        f"{small_site.root}/episodes/first/first.mp3: warning: released with tags that have changed since (show or episode details); this build tags it anew, but publish keeps the released file as it is"
+        in warnings
+    )
+    publish(small_site, target)
+    assert (target / "episodes/first/first.mp3").read_bytes() == released
+    assert (small_site.root / "_site/episodes/first/first.mp3").read_bytes() == released
+    # Without the published copy, publish refuses and names the cause.
+    shutil.rmtree(small_site.root / ".publisher-cache")
+    (target / "episodes/first/first.mp3").write_bytes(b"")
+    with pytest.raises(ProblemsFound) as caught:
+        prepare_publish(small_site.root, NOW, str(target))
+    assert [str(p).replace(f"{small_site.root}/", "") for p in caught.value.problems] == [
+        f"episodes/first/first.mp3: error: it was released with other tags, and its bytes must not change under listeners' apps, but {target}/episodes/first/first.mp3 is missing or shorter than published; restore it, or publish the audio under a new file name"
+    ]
 
 
 def test_the_show_guid_cannot_change_in_site_toml(small_site: SiteFactory, tmp_path: Path) -> None:
@@ -185,3 +269,25 @@ def test_check_reads_the_live_feed_of_the_configured_target(
         line.startswith(f"{target}/feed.xml: error: episodes/first/first.mp3 is live with ")
         for line in lines
     ), lines
+
+
+def test_new_show_artwork_reaches_new_episodes_and_leaves_released_files_alone(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    from mutagen.id3 import ID3
+    from PIL import Image
+
+    target = tmp_path / "www"
+    publish(small_site, target)
+    released = (target / "episodes/first/first.mp3").read_bytes()
+    Image.new("RGB", (1400, 1400), (200, 40, 40)).save(small_site.root / "artwork.png")
+    new_artwork = (small_site.root / "artwork.png").read_bytes()
+    assert errors(small_site) == []
+    publish(small_site, target)
+    assert (target / "episodes/first/first.mp3").read_bytes() == released
+    # The episode released after the change carries the new cover.
+    later = dt.datetime(2026, 2, 2, tzinfo=dt.UTC)
+    run_publish(prepare_publish(small_site.root, later, str(target)))
+    assert (target / "episodes/first/first.mp3").read_bytes() == released
+    [cover] = ID3(target / "episodes/future/future.mp3").getall("APIC")
+    assert cover.data == new_artwork

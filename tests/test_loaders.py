@@ -117,9 +117,7 @@ def test_an_episode_may_wait_for_its_audio_until_it_is_due(
     site = make_site()
     site.write("episodes/later/episode.md", "---\ntitle: Later\ndate: 2026-02-01\n---\n")
     loaded, problems = load_site(load_config(site.root)[0])
-    assert [str(p) for p in problems] == [
-        f"{site.root}/episodes/later: warning: no audio yet: add the episode's .mp3 here before its date"
-    ]
+    assert problems == []  # waiting is normal; check says so before the release moment
     assert (
         loaded.visible(NOW).episodes == ()
         and loaded.visible(NOW, include_unreleased=True).episodes == ()

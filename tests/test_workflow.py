@@ -50,7 +50,22 @@ def test_new_episode_takes_the_next_free_sunday_and_number(small_site: SiteFacto
     assert str(second["date"]) == "2026-01-18" and second["number"] == 5
     build = run_cli("--site", str(small_site.root), "build", "--now", TZ_NOW)
     assert build.returncode == 0, build.stderr
-    assert "no audio yet" in build.stderr
+    assert "audio" not in build.stderr  # waiting for audio is normal until the release
+    check = run_cli("--site", str(small_site.root), "check", "--now", TZ_NOW)
+    assert check.returncode == 0, check.stdout
+    lines = check.stdout.replace(f"{small_site.root}/", "").splitlines()
+    assert (
+        "episodes/second-walk: warning: no audio yet; add the .mp3 before Sun 18 Jan 2026 06:00"
+        in lines
+    )
+    assert (
+        "episodes/second-walk/episode.md:9: warning: still says 'Write the show notes here.', the text 'publisher new' put there; write it before the release"
+        in lines
+    )
+    assert (
+        "episodes/second-walk/episode.md:5: warning: summary is empty; write one or two sentences for podcast apps"
+        in lines
+    )
 
 
 def test_new_episode_refuses_an_existing_folder(small_site: SiteFactory) -> None:
@@ -100,7 +115,7 @@ def test_status_shows_states_problems_and_gaps(small_site: SiteFactory) -> None:
     assert states[("episode", "hidden")][0] == "draft"
     assert states[("episode", "future")] == ["scheduled", []]
     assert states[("episode", "waiting")] == ["scheduled", ["no audio yet", "no companion article"]]
-    assert report["next_release"] == "Sunday 11 January 2026 06:00 GMT"
+    assert report["next_release"] == "Sunday 18 January 2026 06:00 GMT"  # 11 Jan is a gap
     assert report["gaps"][:2] == [
         "nothing scheduled for Sunday 11 January 2026",
         "nothing scheduled for Sunday 25 January 2026",
