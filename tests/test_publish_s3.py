@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 
 import pytest
 
 from publisher.cli import main
+from publisher.config import PublishSettings
 from publisher.headers import headers_for
 from publisher.publish import prepare_publish, run_publish
+from publisher.s3 import S3Target
 from tests.conftest import NOW, SECRET, S3Env, SiteFactory, tree_bytes
 from tests.s3server import Fault
 
@@ -286,3 +289,61 @@ def test_nothing_is_uploaded_when_the_content_is_broken(
     assert publish(small_site, s3) == 1
     assert "title is required" in capsys.readouterr().err
     assert s3.proxy.seen == []
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [
+        ["AWS_DEFAULT_REGION"],
+        ["AWS_PROFILE"],  # boto3 would look for a profile named ""
+        ["AWS_REGION", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"],
+    ],
+)
+def test_empty_aws_variables_count_as_unset(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch, empty: list[str]
+) -> None:
+    """GitHub passes a repository variable that is not set as an empty string."""
+    for name in empty:
+        monkeypatch.setenv(name, "")
+    assert publish(small_site, s3) == 0
+    assert "show/feed.xml" in remote_objects(s3)
+
+
+def test_an_empty_endpoint_variable_leaves_the_site_setting_in_charge(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = os.environ["AWS_ENDPOINT_URL"]
+    toml = small_site.root / "site.toml"
+    toml.write_text(toml.read_text() + f'\n[publish]\nendpoint_url = "{proxy}"\n')
+    for name in ("AWS_ENDPOINT_URL", "AWS_REGION", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "")
+    assert publish(small_site, s3) == 0
+    assert "show/feed.xml" in remote_objects(s3)
+    assert s3.proxy.count("PUT", lambda s: s.key == "show/feed.xml") == 1
+
+
+def test_empty_aws_variables_are_removed_and_others_kept(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "")
+    monkeypatch.setenv("AWS_PROFILE", " ")
+    monkeypatch.setenv("PUBLISHER_TEST_EMPTY", "")
+    assert publish(small_site, s3, "--dry-run") == 0
+    assert "AWS_DEFAULT_REGION" not in os.environ
+    assert "AWS_PROFILE" not in os.environ
+    assert os.environ["PUBLISHER_TEST_EMPTY"] == ""  # only AWS_* variables are touched
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "testing-key-id"
+
+
+def test_an_empty_region_means_the_default_aws_endpoint(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an endpoint, boto3 would make ``https://s3..amazonaws.com`` of a region ""."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "")
+    monkeypatch.setenv("AWS_REGION", "")
+    with pytest.raises(SystemExit) as done:
+        main(["--site", str(small_site.root), "status", "--now", "2026-01-10"])
+    assert done.value.code == 0
+    target = S3Target(s3.bucket, "show", PublishSettings())
+    assert target.client.meta.endpoint_url == "https://s3.amazonaws.com"
