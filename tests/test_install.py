@@ -17,9 +17,11 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SECRET, S3Env, copy_sample_site
+from tests.installed import clean_env, run_installed
 
 PACKAGE = REPO / "publisher"
+SAMPLE_NOW = "2026-11-27T12:00"  # the sample site's three released episodes are out
 
 
 def third_party_imports(source: str) -> set[str]:
@@ -153,3 +155,40 @@ def test_extras_do_not_count_as_core_dependencies(tmp_path: Path) -> None:
 def test_type_checking_imports_are_not_runtime_imports() -> None:
     source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import mypy_boto3_s3\n"
     assert third_party_imports(source) == set()
+
+
+def test_the_installed_copy_checks_the_sample_site(
+    installed_publisher: Path, tmp_path: Path
+) -> None:
+    site = copy_sample_site(tmp_path / "site")
+    env = clean_env(installed_publisher, tmp_path / "home")
+    done = run_installed(installed_publisher, "check", "--now", SAMPLE_NOW, env=env, cwd=site)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("0 error(s)")
+
+
+def test_the_installed_copy_publishes_with_only_the_two_secrets(
+    installed_publisher: Path, s3: S3Env, tmp_path: Path
+) -> None:
+    """As the workflow runs it: unset repository variables arrive as empty strings."""
+    site = copy_sample_site(tmp_path / "site")
+    env = clean_env(
+        installed_publisher,
+        tmp_path / "home",
+        AWS_ACCESS_KEY_ID="testing-key-id",
+        AWS_SECRET_ACCESS_KEY=SECRET,
+        AWS_ENDPOINT_URL=s3.endpoint,
+        AWS_DEFAULT_REGION="",
+        AWS_PROFILE="",
+    )
+    target = f"s3://{s3.bucket}/prefix"
+    done = run_installed(
+        installed_publisher, "publish", "--target", target, "--now", SAMPLE_NOW, env=env, cwd=site
+    )
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert SECRET not in done.stdout + done.stderr
+    feed = s3.client.get_object(Bucket=s3.bucket, Key="prefix/feed.xml")["Body"].read()
+    assert b"<title>Back to Basics: the weekly back pain podcast</title>" in feed
+    assert (site / "published.toml").is_file()
