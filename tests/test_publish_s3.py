@@ -13,8 +13,8 @@ from publisher.config import PublishSettings
 from publisher.headers import headers_for
 from publisher.publish import prepare_publish, run_publish
 from publisher.s3 import S3Target
-from tests.conftest import NOW, SECRET, S3Env, SiteFactory, tree_bytes
-from tests.s3server import Fault
+from tests.conftest import NOW, SECRET, S3Env, SiteFactory, s3_publish_args, tree_bytes
+from tests.s3server import Fault, free_port
 
 
 def publish(site: SiteFactory, s3: S3Env, *extra: str) -> int:
@@ -347,3 +347,126 @@ def test_an_empty_region_means_the_default_aws_endpoint(
     assert done.value.code == 0
     target = S3Target(s3.bucket, "show", PublishSettings())
     assert target.client.meta.endpoint_url == "https://s3.amazonaws.com"
+
+
+def failed_publish(site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]) -> str:
+    """Publish quietly (no content warnings); expect status 1; return stderr."""
+    with pytest.raises(SystemExit) as done:
+        main(["-q", *s3_publish_args(site, s3.bucket)])
+    assert done.value.code == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert SECRET not in captured.err + captured.out
+    assert remote_objects(s3, "") == {}  # nothing was uploaded, not even the lock
+    return captured.err
+
+
+def add_publish_settings(site: SiteFactory, lines: str) -> None:
+    toml = site.root / "site.toml"
+    toml.write_text(toml.read_text() + f"\n[publish]\n{lines}\n")
+
+
+def test_an_invalid_region_in_site_toml_is_named(
+    small_site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_publish_settings(small_site, 'region = "not a region!"')
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: 'not a region!' is not a region name; set [publish] "
+        "region in site.toml to one such as eu-west-2 (R2: auto), or remove it\n"
+    )
+
+
+def test_an_invalid_region_variable_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "moon 1")
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: 'moon 1' is not a region name; set AWS_DEFAULT_REGION "
+        "to one such as eu-west-2 (R2: auto), or remove it\n"
+    )
+
+
+def test_an_endpoint_that_is_not_a_url_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: the endpoint 'not a url' is not a URL; set "
+        "AWS_ENDPOINT_URL to one such as https://<account>.r2.cloudflarestorage.com, or remove "
+        "it to publish to AWS\n"
+    )
+
+
+@pytest.mark.parametrize("in_site_toml", [False, True])
+def test_an_endpoint_where_nothing_listens_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_site_toml: bool,
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # no retries: the test stays quick
+    if in_site_toml:
+        add_publish_settings(small_site, f'endpoint_url = "{closed}"')
+        monkeypatch.setenv("AWS_ENDPOINT_URL", s3.endpoint)  # the site's setting wins
+    else:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", closed)
+    setting = "[publish] endpoint_url in site.toml" if in_site_toml else "AWS_ENDPOINT_URL"
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: cannot connect to {closed}; check {setting} and the "
+        "network, then publish again\n"
+    )
+
+
+def test_aws_max_attempts_bounds_the_retries(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    s3.proxy.faults.append(Fault(lambda m, p: m == "GET" and "list-type" in p, 500, times=100))
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: listing the bucket failed: InternalError injected\n"
+    )
+    assert s3.proxy.count("GET", lambda s: "list-type" in s.query) == 2
+
+
+@pytest.mark.parametrize("in_site_toml", [False, True])
+def test_a_profile_that_does_not_exist_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_site_toml: bool,
+) -> None:
+    if in_site_toml:
+        add_publish_settings(small_site, 'profile = "nosuch"')
+    else:
+        monkeypatch.setenv("AWS_PROFILE", "nosuch")
+    setting = "[publish] profile in site.toml" if in_site_toml else "AWS_PROFILE"
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: the AWS profile 'nosuch' is in neither ~/.aws/config "
+        f"nor ~/.aws/credentials; fix {setting} or remove it\n"
+    )
+
+
+def test_a_missing_secret_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "")  # a repository secret that was never set
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: incomplete credentials (AWS_SECRET_ACCESS_KEY is "
+        "missing): set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY before publishing\n"
+    )
