@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+import boto3
 import pytest
 
 from publisher.cli import main
@@ -14,7 +19,7 @@ from publisher.headers import headers_for
 from publisher.publish import prepare_publish, run_publish
 from publisher.s3 import S3Target
 from tests.conftest import NOW, SECRET, S3Env, SiteFactory, s3_publish_args, tree_bytes
-from tests.s3server import Fault, free_port
+from tests.s3server import Fault, free_port, start_moto
 
 
 def publish(site: SiteFactory, s3: S3Env, *extra: str) -> int:
@@ -470,3 +475,79 @@ def test_a_missing_secret_is_named(
         f"s3://{s3.bucket}/show/: error: incomplete credentials (AWS_SECRET_ACCESS_KEY is "
         "missing): set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY before publishing\n"
     )
+
+
+@dataclass(frozen=True)
+class LockedStore:
+    """A moto server of its own that checks credentials and IAM policies."""
+
+    url: str
+    bucket: str
+    reader: tuple[str, str]  # an access key that may list and read but not write
+
+
+@pytest.fixture(scope="module")
+def locked_store() -> Iterator[LockedStore]:
+    process, url = start_moto()
+    admin = {"endpoint_url": url, "region_name": "us-east-1",
+             "aws_access_key_id": "admin", "aws_secret_access_key": "admin"}  # fmt: skip
+    iam = boto3.client("iam", **admin)
+    iam.create_user(UserName="reader")
+    key = iam.create_access_key(UserName="reader")["AccessKey"]
+    read_only = {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": "*"}
+    iam.put_user_policy(
+        UserName="reader",
+        PolicyName="read-only",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [read_only]}),
+    )
+    boto3.client("s3", **admin).create_bucket(Bucket="locked")
+    # From now on every request must carry a known key whose policy allows it.
+    enforce = urllib.request.Request(
+        f"{url}/moto-api/reset-auth", data=b"0", method="POST",
+        headers={"Content-Type": "text/plain"},
+    )  # fmt: skip
+    urllib.request.urlopen(enforce, timeout=10).close()
+    yield LockedStore(url, "locked", (key["AccessKeyId"], key["SecretAccessKey"]))
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("known_key", [True, False])
+def test_refused_access_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    locked_store: LockedStore,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    known_key: bool,
+) -> None:
+    key_id, secret = locked_store.reader if known_key else ("AKIAUNKNOWNKEY000000", SECRET)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", locked_store.url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key_id)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    with pytest.raises(SystemExit) as done:
+        main(["-q", *s3_publish_args(small_site, locked_store.bucket)])
+    assert done.value.code == 1
+    err = capsys.readouterr().err
+    # Read-only credentials get as far as the publish lock; an unknown key not past the listing.
+    where, action, code = (
+        (".publisher-lock", "taking the publish lock", "AccessDenied")
+        if known_key
+        else ("", "listing the bucket", "InvalidAccessKeyId")
+    )
+    assert err.splitlines()[-1] == (
+        f"s3://locked/show/{where}: error: {action} was refused ({code}); check the credentials "
+        "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and that they may write to "
+        "this bucket"
+    )
+    assert err.count("error:") == 1
+    assert "Traceback" not in err
+    assert SECRET not in err
+    reader = boto3.client(
+        "s3",
+        endpoint_url=locked_store.url,
+        region_name="us-east-1",
+        aws_access_key_id=locked_store.reader[0],
+        aws_secret_access_key=locked_store.reader[1],
+    )
+    assert reader.list_objects_v2(Bucket="locked")["KeyCount"] == 0  # nothing was uploaded
