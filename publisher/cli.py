@@ -89,6 +89,17 @@ def _reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _unset_empty_aws_variables() -> None:
+    """An empty ``AWS_*`` variable means unset, as GitHub passes an unset variable as "".
+
+    boto3 reads the environment itself and takes "" literally (``AWS_DEFAULT_REGION=""`` makes
+    the endpoint ``https://s3..amazonaws.com``, ``AWS_PROFILE=""`` a profile named ""), so the
+    empty ones are removed before it is loaded.
+    """
+    for name in [n for n, v in os.environ.items() if n.startswith("AWS_") and not v.strip()]:
+        del os.environ[name]
+
+
 def _fail(errors: int) -> None:
     click.echo(f"{errors} error(s); nothing was written.", err=True)
     sys.exit(1)
@@ -111,6 +122,7 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
 
     Run it inside a site directory (one with site.toml), or point at one with --site.
     """
+    _unset_empty_aws_variables()
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
     secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
     configure_logging(level, secrets, sys.stderr)

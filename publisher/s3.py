@@ -10,12 +10,23 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
+import botocore.session
 from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    InvalidRegionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
 
 from publisher.config import PublishSettings
 from publisher.errors import StorageError
@@ -36,6 +47,7 @@ MiB = 1024 * 1024
 DELETE_BATCH = 1000
 LOCK_TAKEN = ("PreconditionFailed", "412", "ConditionalRequestConflict")
 ACCESS_CODES = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403"}
+RETRIES = 5  # after the first attempt, unless AWS_MAX_ATTEMPTS or the profile says otherwise
 
 
 class S3Target:
@@ -47,19 +59,9 @@ class S3Target:
         self.bucket = bucket
         self.prefix = f"{prefix}/" if prefix else ""
         self.description = f"s3://{bucket}/{self.prefix}"
-        session = boto3.session.Session(profile_name=settings.profile or None)
-        self.client = session.client(
-            "s3",
-            endpoint_url=settings.endpoint_url or None,
-            region_name=settings.region or None,
-            config=BotoConfig(
-                # boto3 >= 1.36 adds CRC checksums by default; R2, B2 and MinIO have refused them.
-                request_checksum_calculation="when_required",
-                response_checksum_validation="when_required",
-                retries={"mode": "standard", "max_attempts": 5},
-                max_pool_connections=max(10, settings.concurrency * 4),
-            ),
-        )
+        self.settings = settings
+        with self._errors("connecting"):
+            self.client = _client(settings)
         threshold = settings.multipart_threshold_mb * MiB
         self.transfer = TransferConfig(multipart_threshold=threshold, multipart_chunksize=threshold)
 
@@ -80,7 +82,11 @@ class S3Target:
         except ClientError as err:
             raise StorageError(_client_error_message(action, err, self.bucket), where) from err
         except (BotoCoreError, Boto3Error) as err:
-            raise StorageError(f"{action} failed: {err}", where) from err
+            raise StorageError(_setup_message(action, err, self.settings), where) from err
+        except ValueError as err:
+            if not str(err).startswith("Invalid endpoint"):
+                raise
+            raise StorageError(_setup_message(action, err, self.settings), where) from err
 
     def inventory(self) -> dict[str, FileState]:
         sizes: dict[str, int] = {}
@@ -198,3 +204,77 @@ def _client_error_message(action: str, err: ClientError, bucket: str) -> str:
         )
     message = err.response.get("Error", {}).get("Message", "")
     return f"{action} failed: {code} {message}".strip()
+
+
+def _client(settings: PublishSettings) -> Any:
+    """An S3 client from the standard AWS settings, overridden by ``[publish]`` in site.toml."""
+    core = botocore.session.Session()
+    session = boto3.session.Session(botocore_session=core, profile_name=settings.profile or None)
+    retries: dict[str, Any] = {"mode": "standard"}
+    if core.get_config_variable("max_attempts") is None:
+        retries["max_attempts"] = RETRIES
+    return session.client(
+        "s3",
+        endpoint_url=settings.endpoint_url or None,
+        region_name=settings.region or None,
+        config=BotoConfig(
+            # boto3 >= 1.36 adds CRC checksums by default; R2, B2 and MinIO have refused them.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+            retries=retries,
+            max_pool_connections=max(10, settings.concurrency * 4),
+        ),
+    )
+
+
+def _region_setting(settings: PublishSettings) -> str:
+    return "[publish] region in site.toml" if settings.region else "AWS_DEFAULT_REGION"
+
+
+def _endpoint_setting(settings: PublishSettings) -> str:
+    return "[publish] endpoint_url in site.toml" if settings.endpoint_url else "AWS_ENDPOINT_URL"
+
+
+def _is_aws(url: str) -> bool:
+    return (urlsplit(url).hostname or "").endswith(".amazonaws.com")
+
+
+def _setup_message(action: str, err: Exception, settings: PublishSettings) -> str:
+    """One line naming the setting behind a failure to reach the store, and what to do."""
+    if isinstance(err, ProfileNotFound):
+        where = "[publish] profile in site.toml" if settings.profile else "AWS_PROFILE"
+        return (
+            f"the AWS profile {err.kwargs.get('profile')!r} is in neither ~/.aws/config nor "
+            f"~/.aws/credentials; fix {where} or remove it"
+        )
+    if isinstance(err, PartialCredentialsError):
+        return (
+            f"incomplete credentials ({err.kwargs.get('cred_var')} is missing): set both "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY before publishing"
+        )
+    if isinstance(err, InvalidRegionError):
+        return (
+            f"{err.kwargs.get('region_name')!r} is not a region name; set "
+            f"{_region_setting(settings)} to one such as eu-west-2 (R2: auto), or remove it"
+        )
+    if isinstance(err, EndpointConnectionError):
+        parts = urlsplit(str(err.kwargs.get("endpoint_url", "")))
+        url = f"{parts.scheme}://{parts.netloc}"
+        setting = (
+            f"the region ({_region_setting(settings)})"
+            if _is_aws(url) and not settings.endpoint_url
+            else _endpoint_setting(settings)
+        )
+        return f"cannot connect to {url}; check {setting} and the network, then publish again"
+    if isinstance(err, ValueError) and str(err).startswith("Invalid endpoint"):
+        url = str(err).partition(":")[2].strip()
+        if _is_aws(url) and not settings.endpoint_url:
+            return (
+                f"no valid region for the AWS endpoint {url}; set {_region_setting(settings)} "
+                "to a region such as eu-west-2"
+            )
+        return (
+            f"the endpoint {url!r} is not a URL; set {_endpoint_setting(settings)} to one such "
+            "as https://<account>.r2.cloudflarestorage.com, or remove it to publish to AWS"
+        )
+    return " ".join(f"{action} failed: {err}".split())

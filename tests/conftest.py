@@ -18,6 +18,7 @@ import pytest
 
 from publisher.build import build
 from publisher.dates import load_timezone, parse_now
+from tests.installed import install_publisher
 from tests.s3server import ProxyState, start_moto, start_proxy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,6 +138,13 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_build(sample_site: Path) -> Path:
     """The repository's own sample site, built once with a fixed clock."""
     return build_site(sample_site, sample_site / "_site", parse_now("2026-11-27T12:00"))
+
+
+@pytest.fixture(scope="session")
+def installed_publisher(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``publisher`` console script of a fresh venv holding only publisher's wheel and its
+    core dependencies (run it with ``tests.installed.run_installed``)."""
+    return install_publisher(REPO, tmp_path_factory.mktemp("installed"))
 
 
 def cli_command(*args: str) -> list[str]:

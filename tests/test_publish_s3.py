@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+import boto3
 import pytest
 
 from publisher.cli import main
+from publisher.config import PublishSettings
 from publisher.headers import headers_for
 from publisher.publish import prepare_publish, run_publish
-from tests.conftest import NOW, SECRET, S3Env, SiteFactory, tree_bytes
-from tests.s3server import Fault
+from publisher.s3 import S3Target
+from tests.conftest import NOW, SECRET, S3Env, SiteFactory, s3_publish_args, tree_bytes
+from tests.s3server import Fault, free_port, start_moto
 
 
 def publish(site: SiteFactory, s3: S3Env, *extra: str) -> int:
@@ -286,3 +294,260 @@ def test_nothing_is_uploaded_when_the_content_is_broken(
     assert publish(small_site, s3) == 1
     assert "title is required" in capsys.readouterr().err
     assert s3.proxy.seen == []
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [
+        ["AWS_DEFAULT_REGION"],
+        ["AWS_PROFILE"],  # boto3 would look for a profile named ""
+        ["AWS_REGION", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"],
+    ],
+)
+def test_empty_aws_variables_count_as_unset(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch, empty: list[str]
+) -> None:
+    """GitHub passes a repository variable that is not set as an empty string."""
+    for name in empty:
+        monkeypatch.setenv(name, "")
+    assert publish(small_site, s3) == 0
+    assert "show/feed.xml" in remote_objects(s3)
+
+
+def test_an_empty_endpoint_variable_leaves_the_site_setting_in_charge(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = os.environ["AWS_ENDPOINT_URL"]
+    toml = small_site.root / "site.toml"
+    toml.write_text(toml.read_text() + f'\n[publish]\nendpoint_url = "{proxy}"\n')
+    for name in ("AWS_ENDPOINT_URL", "AWS_REGION", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "")
+    assert publish(small_site, s3) == 0
+    assert "show/feed.xml" in remote_objects(s3)
+    assert s3.proxy.count("PUT", lambda s: s.key == "show/feed.xml") == 1
+
+
+def test_empty_aws_variables_are_removed_and_others_kept(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "")
+    monkeypatch.setenv("AWS_PROFILE", " ")
+    monkeypatch.setenv("PUBLISHER_TEST_EMPTY", "")
+    assert publish(small_site, s3, "--dry-run") == 0
+    assert "AWS_DEFAULT_REGION" not in os.environ
+    assert "AWS_PROFILE" not in os.environ
+    assert os.environ["PUBLISHER_TEST_EMPTY"] == ""  # only AWS_* variables are touched
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "testing-key-id"
+
+
+def test_an_empty_region_means_the_default_aws_endpoint(
+    small_site: SiteFactory, s3: S3Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an endpoint, boto3 would make ``https://s3..amazonaws.com`` of a region ""."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "")
+    monkeypatch.setenv("AWS_REGION", "")
+    with pytest.raises(SystemExit) as done:
+        main(["--site", str(small_site.root), "status", "--now", "2026-01-10"])
+    assert done.value.code == 0
+    target = S3Target(s3.bucket, "show", PublishSettings())
+    assert target.client.meta.endpoint_url == "https://s3.amazonaws.com"
+
+
+def failed_publish(site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]) -> str:
+    """Publish quietly (no content warnings); expect status 1; return stderr."""
+    with pytest.raises(SystemExit) as done:
+        main(["-q", *s3_publish_args(site, s3.bucket)])
+    assert done.value.code == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert SECRET not in captured.err + captured.out
+    assert remote_objects(s3, "") == {}  # nothing was uploaded, not even the lock
+    return captured.err
+
+
+def add_publish_settings(site: SiteFactory, lines: str) -> None:
+    toml = site.root / "site.toml"
+    toml.write_text(toml.read_text() + f"\n[publish]\n{lines}\n")
+
+
+def test_an_invalid_region_in_site_toml_is_named(
+    small_site: SiteFactory, s3: S3Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_publish_settings(small_site, 'region = "not a region!"')
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: 'not a region!' is not a region name; set [publish] "
+        "region in site.toml to one such as eu-west-2 (R2: auto), or remove it\n"
+    )
+
+
+def test_an_invalid_region_variable_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "moon 1")
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: 'moon 1' is not a region name; set AWS_DEFAULT_REGION "
+        "to one such as eu-west-2 (R2: auto), or remove it\n"
+    )
+
+
+def test_an_endpoint_that_is_not_a_url_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "not a url")
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: the endpoint 'not a url' is not a URL; set "
+        "AWS_ENDPOINT_URL to one such as https://<account>.r2.cloudflarestorage.com, or remove "
+        "it to publish to AWS\n"
+    )
+
+
+@pytest.mark.parametrize("in_site_toml", [False, True])
+def test_an_endpoint_where_nothing_listens_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_site_toml: bool,
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # no retries: the test stays quick
+    if in_site_toml:
+        add_publish_settings(small_site, f'endpoint_url = "{closed}"')
+        monkeypatch.setenv("AWS_ENDPOINT_URL", s3.endpoint)  # the site's setting wins
+    else:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", closed)
+    setting = "[publish] endpoint_url in site.toml" if in_site_toml else "AWS_ENDPOINT_URL"
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: cannot connect to {closed}; check {setting} and the "
+        "network, then publish again\n"
+    )
+
+
+def test_aws_max_attempts_bounds_the_retries(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    s3.proxy.faults.append(Fault(lambda m, p: m == "GET" and "list-type" in p, 500, times=100))
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: listing the bucket failed: InternalError injected\n"
+    )
+    assert s3.proxy.count("GET", lambda s: "list-type" in s.query) == 2
+
+
+@pytest.mark.parametrize("in_site_toml", [False, True])
+def test_a_profile_that_does_not_exist_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_site_toml: bool,
+) -> None:
+    if in_site_toml:
+        add_publish_settings(small_site, 'profile = "nosuch"')
+    else:
+        monkeypatch.setenv("AWS_PROFILE", "nosuch")
+    setting = "[publish] profile in site.toml" if in_site_toml else "AWS_PROFILE"
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: the AWS profile 'nosuch' is in neither ~/.aws/config "
+        f"nor ~/.aws/credentials; fix {setting} or remove it\n"
+    )
+
+
+def test_a_missing_secret_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "")  # a repository secret that was never set
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert failed_publish(small_site, s3, capsys) == (
+        f"s3://{s3.bucket}/show/: error: incomplete credentials (AWS_SECRET_ACCESS_KEY is "
+        "missing): set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY before publishing\n"
+    )
+
+
+@dataclass(frozen=True)
+class LockedStore:
+    """A moto server of its own that checks credentials and IAM policies."""
+
+    url: str
+    bucket: str
+    reader: tuple[str, str]  # an access key that may list and read but not write
+
+
+@pytest.fixture(scope="module")
+def locked_store() -> Iterator[LockedStore]:
+    process, url = start_moto()
+    admin = {"endpoint_url": url, "region_name": "us-east-1",
+             "aws_access_key_id": "admin", "aws_secret_access_key": "admin"}  # fmt: skip
+    iam = boto3.client("iam", **admin)
+    iam.create_user(UserName="reader")
+    key = iam.create_access_key(UserName="reader")["AccessKey"]
+    read_only = {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": "*"}
+    iam.put_user_policy(
+        UserName="reader",
+        PolicyName="read-only",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [read_only]}),
+    )
+    boto3.client("s3", **admin).create_bucket(Bucket="locked")
+    # From now on every request must carry a known key whose policy allows it.
+    enforce = urllib.request.Request(
+        f"{url}/moto-api/reset-auth", data=b"0", method="POST",
+        headers={"Content-Type": "text/plain"},
+    )  # fmt: skip
+    urllib.request.urlopen(enforce, timeout=10).close()
+    yield LockedStore(url, "locked", (key["AccessKeyId"], key["SecretAccessKey"]))
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("known_key", [True, False])
+def test_refused_access_is_named(
+    small_site: SiteFactory,
+    s3: S3Env,
+    locked_store: LockedStore,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    known_key: bool,
+) -> None:
+    key_id, secret = locked_store.reader if known_key else ("AKIAUNKNOWNKEY000000", SECRET)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", locked_store.url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key_id)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    with pytest.raises(SystemExit) as done:
+        main(["-q", *s3_publish_args(small_site, locked_store.bucket)])
+    assert done.value.code == 1
+    err = capsys.readouterr().err
+    # Read-only credentials get as far as the publish lock; an unknown key not past the listing.
+    where, action, code = (
+        (".publisher-lock", "taking the publish lock", "AccessDenied")
+        if known_key
+        else ("", "listing the bucket", "InvalidAccessKeyId")
+    )
+    assert err.splitlines()[-1] == (
+        f"s3://locked/show/{where}: error: {action} was refused ({code}); check the credentials "
+        "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and that they may write to "
+        "this bucket"
+    )
+    assert err.count("error:") == 1
+    assert "Traceback" not in err
+    assert SECRET not in err
+    reader = boto3.client(
+        "s3",
+        endpoint_url=locked_store.url,
+        region_name="us-east-1",
+        aws_access_key_id=locked_store.reader[0],
+        aws_secret_access_key=locked_store.reader[1],
+    )
+    assert reader.list_objects_v2(Bucket="locked")["KeyCount"] == 0  # nothing was uploaded
