@@ -15,6 +15,8 @@ from pathlib import Path
 
 import feedparser
 from lxml import etree
+from mutagen.id3 import ID3
+from PIL import Image
 
 from tests.conftest import S3Env, SiteFactory
 from tests.installed import clean_env, run_installed
@@ -77,7 +79,10 @@ def test_a_month_of_unattended_sunday_releases(
         AWS_PROFILE="",
     )
     runs = 0
+    first_seen: dict[str, bytes] = {}
     for sunday in SUNDAYS:
+        if sunday == SUNDAYS[2]:  # a new show artwork mid-month: released files keep theirs
+            Image.new("RGB", (1400, 1400), (30, 90, 160)).save(site.root / "artwork.png")
         for hour in RUN_HOURS:
             moment = dt.datetime.combine(sunday, dt.time(hour, 10))
             if runs % 2:
@@ -95,13 +100,22 @@ def test_a_month_of_unattended_sunday_releases(
             expected = {f"episodes/{slug}/{slug}.mp3" for slug in ["warm-up", *released]}
             assert set(enclosures) == expected, moment
             for path, length in enclosures.items():
-                head = s3.client.head_object(Bucket=s3.bucket, Key=f"show/{path}")
-                assert head["ContentLength"] == length, path
+                body = s3.client.get_object(Bucket=s3.bucket, Key=f"show/{path}")["Body"].read()
+                assert len(body) == length, path
+                assert first_seen.setdefault(path, body) == body, f"{moment}: {path} changed"
             for slug in SLUGS:
                 published = any(key.startswith(f"episodes/{slug}/") for key in keys)
                 assert published == (slug in released), (moment, slug)
                 assert (f"articles/{slug}/index.html" in keys) == (slug in released)
     assert runs == 16
+    # The last run started without a cache, so it read the released tags back from the bucket.
+    assert len(list((site.root / ".publisher-cache/released").iterdir())) == 3
+    new_artwork = (site.root / "artwork.png").read_bytes()
+    covers = {
+        slug: ID3(site.root / f"_site/episodes/{slug}/{slug}.mp3").getall("APIC")[0].data
+        for slug in ["posture", "walking"]
+    }
+    assert covers["posture"] != new_artwork and covers["walking"] == new_artwork
 
 
 def test_a_broken_link_written_on_thursday_is_reported_on_thursday(
