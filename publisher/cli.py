@@ -28,6 +28,7 @@ from publisher.build import load_project
 from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.ledger import LEDGER_NAME
+from publisher.locks import site_lock
 from publisher.progress import TerminalProgress
 from publisher.redact import configure_logging
 
@@ -125,7 +126,7 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
 def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) -> None:
     """Build the website and both feeds into the output folder."""
     out = out or options.site / "_site"
-    with TerminalProgress("Converting Markdown") as progress:
+    with site_lock(options.site), TerminalProgress("Converting Markdown") as progress:
         manifest = run_build(options.site, out, now, drafts, progress)
     episodes = sum(1 for path in manifest if re.fullmatch(r"episodes/[^/]+/index\.html", path))
     click.echo(f"Built {len(manifest)} files into {out}/ ({episodes} episode(s) in the feed).")
@@ -223,6 +224,20 @@ def publish(
     Credentials come the standard AWS way (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
     AWS_PROFILE); AWS_ENDPOINT_URL or [publish] endpoint_url points at R2, B2 or MinIO.
     """
+    with site_lock(options.site):
+        _publish(options, target, now, dry_run, prune, force, break_lock, out)
+
+
+def _publish(
+    options: Options,
+    target: str | None,
+    now: dt.datetime,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    break_lock: bool,
+    out: Path | None,
+) -> None:
     from publisher.publish import prepare_publish, run_publish  # boto3 loads only when needed
 
     started = time.monotonic()
