@@ -69,8 +69,11 @@ def site_lock(root: Path) -> Iterator[None]:
                 "wait for it to finish",
                 root,
             ) from None
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        except OSError as err:  # a full disk: the pid only makes the message friendlier
+            log.debug("could not note the pid in the build lock (%s)", err)
         log.debug("locked %s", folder / LOCK_NAME)
         yield
     finally:
