@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 WATCHED = ("site.toml", "articles", "episodes", "templates")
 POLL_SECONDS = 0.5
+SETTLE_SECONDS = 0.1  # a change is built once the files stay the same this long (half-saved)
 
 
 def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -250,12 +251,23 @@ class Preview:
             try:
                 current = source_snapshot(self.root)
                 if current != self.sources or self.pending:
-                    self.sources = current
+                    self.sources = self._settled(current)
                     self.rebuild()
             except OSError as err:  # e.g. a file removed while it was being looked at
                 log.debug("could not look at the sources (%s); trying again", err)
             except Exception:
                 log.exception("the preview could not look at the sources (a bug); trying again")
+
+    def _settled(self, current: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """The sources once an editor has finished saving (not a file caught half-written)."""
+        for _ in range(10):
+            if self.stop_event.wait(SETTLE_SECONDS):
+                break
+            again = source_snapshot(self.root)
+            if again == current:
+                break
+            current = again
+        return current
 
     def serve_forever(self) -> None:
         watcher = threading.Thread(target=self.watch, name="publisher-watch", daemon=True)
