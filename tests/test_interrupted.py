@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -120,7 +121,15 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     assert feed_is_consistent(s3)
 
 
-def test_a_second_publish_at_the_same_time_is_refused(small_site: SiteFactory, s3: S3Env) -> None:
+def test_a_second_publish_at_the_same_time_is_refused(
+    small_site: SiteFactory, s3: S3Env, tmp_path: Path
+) -> None:
+    # The second publish runs from another copy of the site, as on another machine (from the
+    # same folder the site lock refuses it before it reaches the bucket: see test_locks.py).
+    shutil.copytree(
+        small_site.root, tmp_path / "elsewhere", ignore=shutil.ignore_patterns(".publisher-cache")
+    )
+    elsewhere = SiteFactory(tmp_path / "elsewhere")
     s3.proxy.put_delay = 0.3  # the first publish takes several seconds
     first = subprocess.Popen(
         cli_command(*s3_publish_args(small_site, s3.bucket)),
@@ -131,7 +140,7 @@ def test_a_second_publish_at_the_same_time_is_refused(small_site: SiteFactory, s
     deadline = time.monotonic() + 30
     while s3.proxy.count("PUT") < 1 and time.monotonic() < deadline:
         time.sleep(0.005)
-    second = run_cli(*s3_publish_args(small_site, s3.bucket))
+    second = run_cli(*s3_publish_args(elsewhere, s3.bucket))
     _, first_errors = first.communicate(timeout=60)
     assert first.returncode == 0, first_errors
     assert second.returncode == 1
