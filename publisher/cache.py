@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher import __version__
+from publisher.errors import PublisherError, cannot_write
 
 log = logging.getLogger(__name__)
 
@@ -79,22 +80,37 @@ class BuildCache:
         return self._texts
 
     def save(self) -> None:
-        """Write the cache atomically, dropping what this build did not use (see ``_forget``)."""
+        """Write the cache atomically, dropping what this build did not use (see ``_forget``).
+
+        A disk that refuses (full, read-only) is a :class:`PublisherError` naming the folder;
+        the cache files then stay as they were.
+        """
         if self.path is None:
             return
+        try:
+            self._save(self.path)
+        except OSError as err:
+            raise PublisherError(
+                "cannot save the build cache here: "
+                + cannot_write(err, "make the site folder writable, or build from a copy of it"),
+                self.path.parent,
+            ) from err
+
+    def _save(self, path: Path) -> None:
         self._forget()
         data = {
             "files": self.files, "items": self.items, "outputs": self.outputs,
             "written": self.written, "pages": self.pages, "links": self.links,
             "last_key": self.last_key, "last_manifest": self.last_manifest,
         }  # fmt: skip
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        (self.path.parent / ".gitignore").write_text("*\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not (path.parent / ".gitignore").exists():
+            (path.parent / ".gitignore").write_text("*\n")
         unused = self._texts is not None and set(self._texts) != self.used_texts
         if self._texts is not None and self.used_texts and (self.texts_changed or unused):
             texts = {key: self._texts[key] for key in self.used_texts if key in self._texts}
-            _store(self.path.with_name(TEXTS_FILE), {"texts": texts})
-        _store(self.path, data)
+            _store(path.with_name(TEXTS_FILE), {"texts": texts})
+        _store(path, data)
 
     def _forget(self) -> None:
         """Drop entries no later build can use, so the cache does not grow with every edit.
@@ -112,7 +128,11 @@ class BuildCache:
         if self.path is None:
             return None
         folder = self.path.parent / name
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:  # only an optimisation: go without
+            log.debug("no %s folder in the build cache (%s)", name, err)
+            return None
         return folder
 
     def file_sha256(self, path: Path) -> str:

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import re
-import socket
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +28,7 @@ from publisher.cache import BuildCache
 from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.ledger import LEDGER_NAME
+from publisher.locks import LockHolder, site_lock
 from publisher.progress import TerminalProgress
 from publisher.redact import configure_logging
 
@@ -138,7 +138,7 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
 def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) -> None:
     """Build the website and both feeds into the output folder."""
     out = out or options.site / "_site"
-    with TerminalProgress("Converting Markdown") as progress:
+    with site_lock(options.site), TerminalProgress("Converting Markdown") as progress:
         manifest = run_build(options.site, out, now, drafts, progress)
     episodes = sum(1 for path in manifest if re.fullmatch(r"episodes/[^/]+/index\.html", path))
     click.echo(f"Built {len(manifest)} files into {out}/ ({episodes} episode(s) in the feed).")
@@ -257,24 +257,27 @@ def publish(
     from publisher.publish import prepare_publish, run_publish  # boto3 loads only when needed
 
     started = time.monotonic()
-    prepared = prepare_publish(options.site, now, target, out, prune, force, frozenset(unpublish))
-    plan = prepared.plan
-    click.echo(
-        f"Publishing to {prepared.target.description}: {len(plan.uploads)} to upload "
-        f"({_size(plan.upload_bytes)}), {plan.unchanged} unchanged, {len(plan.deletes)} to delete.",
-        err=True,
-    )
-    if dry_run:
-        for upload in plan.uploads:
-            click.echo(f"upload  {upload.path}  ({upload.reason}, {_size(upload.size)})")
-        for path in plan.deletes:
-            click.echo(f"delete  {path}")
-        click.echo("Dry run: nothing was changed.", err=True)
-        return
-    with _upload_progress(plan.upload_bytes) as advance:
-        since = dt.datetime.now(dt.UTC)
-        holder = f"{socket.gethostname()} pid {os.getpid()} since {since:%Y-%m-%d %H:%M} UTC"
-        ledger_changed = run_publish(prepared, advance, holder, break_lock)
+    with site_lock(options.site):
+        prepared = prepare_publish(
+            options.site, now, target, out, prune, force, frozenset(unpublish)
+        )
+        plan = prepared.plan
+        click.echo(
+            f"Publishing to {prepared.target.description}: {len(plan.uploads)} to upload "
+            f"({_size(plan.upload_bytes)}), {plan.unchanged} unchanged, "
+            f"{len(plan.deletes)} to delete.",
+            err=True,
+        )
+        if dry_run:
+            for upload in plan.uploads:
+                click.echo(f"upload  {upload.path}  ({upload.reason}, {_size(upload.size)})")
+            for path in plan.deletes:
+                click.echo(f"delete  {path}")
+            click.echo("Dry run: nothing was changed.", err=True)
+            return
+        with _upload_progress(plan.upload_bytes) as advance:
+            holder = _lock_holder(dt.datetime.now(dt.UTC))
+            ledger_changed = run_publish(prepared, holder, advance, break_lock)
     click.echo(
         f"Done: uploaded {len(plan.uploads)} file(s) ({_size(plan.upload_bytes)}), skipped "
         f"{plan.unchanged} unchanged, deleted {len(plan.deletes)}, in "
@@ -293,6 +296,21 @@ def publish(
             f"Updated {options.site / LEDGER_NAME}: commit it, it keeps episode GUIDs stable.",
             err=True,
         )
+
+
+def _lock_holder(now: dt.datetime) -> LockHolder:
+    """Who takes the publish lock: this process, or a run of a serialised GitHub workflow.
+
+    The workflow's runs never overlap (its ``concurrency`` group) but change hosts, so a run
+    names the workflow; a later run then knows a lock left by an earlier one is stale.
+    """
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        repository = os.environ.get("GITHUB_REPOSITORY", "")
+        workflow = os.environ.get("GITHUB_WORKFLOW", "")
+        run_id = os.environ.get("GITHUB_RUN_ID", "")
+        if repository and workflow and run_id.isdigit():
+            return LockHolder.workflow_run(f"{repository} {workflow}", int(run_id), now)
+    return LockHolder.here(now)
 
 
 @contextmanager

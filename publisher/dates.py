@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# The shape of a date or date-time, so a value of the right shape with impossible parts
+# (30 February, month 13, 25:00, offset +25:00) gets a message that says which part.
+DATE_SHAPE_RE = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+    r"(?:(?:[Tt]|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?:[.,]\d+)?)?"
+    r"\s*(?P<offset>[Zz]|[+-](?P<off_h>\d{2}):?(?P<off_m>\d{2})?)?)?$"
+)
 
 
 def load_timezone(name: str) -> dt.tzinfo:
@@ -64,7 +77,45 @@ def _parse_iso(text: str) -> dt.date | dt.datetime:
             return dt.date.fromisoformat(text)
         return dt.datetime.fromisoformat(text)
     except ValueError as err:
-        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM") from err
+        raise ValueError(explain_bad_date(text)) from err
+
+
+def explain_bad_date(text: str) -> str:
+    """Say what is wrong with a date that Python cannot read, naming the impossible part.
+
+    >>> explain_bad_date("2026-02-30")
+    "'2026-02-30' is not a real date: February 2026 has 28 days; write YYYY-MM-DD"
+    >>> explain_bad_date("2026-13-06")
+    "'2026-13-06' is not a real date: there is no month 13; write YYYY-MM-DD"
+    >>> explain_bad_date("2026-12-06T25:00")
+    "'2026-12-06T25:00' is not a real time of day; write HH:MM from 00:00 to 23:59"
+    >>> explain_bad_date("next sunday")
+    "'next sunday' is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+    """
+    generic = f"{text!r} is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+    match = DATE_SHAPE_RE.match(text)
+    if match is None:
+        return generic
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if not 1 <= month <= 12:
+        return f"{text!r} is not a real date: there is no month {month}; write YYYY-MM-DD"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= days:
+        return (
+            f"{text!r} is not a real date: {MONTHS[month - 1]} {year} has {days} days; "
+            "write YYYY-MM-DD"
+        )
+    if match["hour"] is not None and (
+        int(match["hour"]) > 23 or int(match["minute"]) > 59 or int(match["second"] or 0) > 59
+    ):
+        return f"{text!r} is not a real time of day; write HH:MM from 00:00 to 23:59"
+    if match["off_h"] is not None and (int(match["off_h"]) > 23 or int(match["off_m"] or 0) > 59):
+        return (
+            f"{text!r} has an impossible UTC offset {match['offset']} (offsets lie between "
+            "-23:59 and +23:59); write one such as +01:00, or leave it out to use the "
+            "site's timezone"
+        )
+    return generic
 
 
 def parse_now(text: str) -> dt.datetime:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
+
+FULL = (errno.ENOSPC, errno.EDQUOT)
+REFUSED = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 def format_location(
@@ -31,6 +35,23 @@ def site_path(path: Path, root: Path) -> str:
     'episodes/a/episode.md'
     """
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def cannot_write(err: OSError, elsewhere: str) -> str:
+    """Why writing failed, then what to do; ``elsewhere`` is the advice when the place refuses.
+
+    >>> cannot_write(OSError(errno.ENOSPC, "No space left on device"), "choose another folder")
+    'no space left on device; free some space and build again'
+    >>> cannot_write(OSError(errno.EROFS, "Read-only file system"), "choose another --out folder")
+    'read-only file system; choose another --out folder'
+    """
+    reason = err.strerror or str(err) or type(err).__name__
+    reason = reason[:1].lower() + reason[1:]
+    if err.errno in FULL:
+        return f"{reason}; free some space and build again"
+    if err.errno in REFUSED:
+        return f"{reason}; {elsewhere}"
+    return f"{reason}; check the disk and build again"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -18,9 +17,10 @@ from publisher.errors import Problem, ProblemsFound, StorageError
 from publisher.guards import compare_with_live, updated_ledger, with_unpublished
 from publisher.headers import headers_for
 from publisher.ledger import Ledger, write_ledger
+from publisher.locks import LockHolder
 from publisher.output import OutputTree
 from publisher.released import fetch_released_heads
-from publisher.storage import DEFAULT_TARGET, Target, lock_refusal, open_target
+from publisher.storage import DEFAULT_TARGET, LOCK_NAME, Target, lock_refusal, open_target
 from publisher.sync import PHASES, FileState, Plan, Upload, plan_sync
 from publisher.writer import Manifest, write_tree
 
@@ -141,28 +141,52 @@ def _remote_states(target: Target, local: dict[str, FileState]) -> tuple[dict[st
 
 def run_publish(
     prepared: PreparedPublish,
+    holder: LockHolder,
     on_upload: OnUpload | None = None,
-    holder: str = "publisher",
     break_lock: bool = False,
 ) -> bool:
     """Upload phase by phase (media, pages, feeds), then prune, then record the manifest.
 
     When any upload of a phase fails after retries, later phases never start, so the live feed
     never names audio that is not fully uploaded. A lock object keeps two publishes from
-    interleaving; ``holder`` says who holds it. Returns whether ``published.toml`` changed.
+    interleaving; a lock whose ``holder`` is provably gone is cleared (also when nothing is left
+    to upload), one that cannot be proven needs ``break_lock``. Returns whether
+    ``published.toml`` changed.
     """
     target = prepared.target
-    if break_lock:  # also when there is nothing to upload, or the stale lock would stay
+    if break_lock:
         target.unlock()
     if prepared.plan.is_empty and not prepared.verified:
+        note = target.lock_note()
+        if note is not None and _clear_if_stale(target, note, holder):
+            note = None
+        if note is not None:
+            refusal = lock_refusal(target, note, prepared.config.root).problem
+            log.warning("%s", replace(refusal, severity="warning"))
         return _run_locked(prepared, on_upload)  # nothing will be written: no lock needed
-    taken = target.lock(json.dumps({"owner": holder}).encode())
-    if taken is not None:
-        raise lock_refusal(target, taken)
+    note = target.lock(holder.to_bytes())
+    if note is not None and _clear_if_stale(target, note, holder):
+        note = target.lock(holder.to_bytes())
+    if note is not None:
+        raise lock_refusal(target, note, prepared.config.root)
     try:
         return _run_locked(prepared, on_upload)
     finally:
         target.unlock()
+
+
+def _clear_if_stale(target: Target, note: bytes, here: LockHolder) -> bool:
+    """Remove a lock whose holder provably no longer runs; say whose it was."""
+    holder = LockHolder.from_bytes(note)
+    if holder is None or not holder.is_gone(here):
+        return False
+    log.warning(
+        "%s: removed a stale lock: %s is no longer running (it was interrupted)",
+        target.description + LOCK_NAME,
+        holder.describe(),
+    )
+    target.unlock()
+    return True
 
 
 def _run_locked(prepared: PreparedPublish, on_upload: OnUpload | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -18,6 +19,8 @@ from publisher.pagination import paginate
 from publisher.structured import json_ld
 from publisher.views import Entry, Link, SiteView, make_link
 
+log = logging.getLogger(__name__)
+
 Rendered = tuple[str, bytes | Deferred]
 LATEST_ARTICLES = 6
 LATEST_EPISODES = 5
@@ -26,6 +29,16 @@ LATEST_EPISODES = 5
 def theme_dir() -> Path:
     """The default theme shipped inside the package."""
     return Path(str(files("publisher.theme")))
+
+
+class _OptionalBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds; a full or read-only disk only skips keeping one."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as err:
+            log.debug("not keeping a compiled template (%s)", err)
 
 
 def make_environment(site_templates: Path, compiled: Path | None = None) -> jinja2.Environment:
@@ -44,7 +57,7 @@ def make_environment(site_templates: Path, compiled: Path | None = None) -> jinj
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        bytecode_cache=_OptionalBytecodeCache(str(compiled)) if compiled else None,
     )
 
 

@@ -60,6 +60,8 @@ class S3Target:
         self.prefix = f"{prefix}/" if prefix else ""
         self.description = f"s3://{bucket}/{self.prefix}"
         self.settings = settings
+        self._lock_listed: bool | None = None
+        """Whether the last inventory's listing showed a lock object (None: not listed yet)."""
         with self._errors("connecting"):
             self.client = _client(settings)
         threshold = settings.multipart_threshold_mb * MiB
@@ -90,6 +92,7 @@ class S3Target:
 
     def inventory(self) -> dict[str, FileState]:
         sizes: dict[str, int] = {}
+        self._lock_listed = False
         with self._errors("listing the bucket"):
             pages = self.client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=self.prefix
@@ -99,6 +102,7 @@ class S3Target:
                     path = item["Key"][len(self.prefix) :]
                     if path and path not in (MANIFEST_NAME, LOCK_NAME):
                         sizes[path] = int(item["Size"])
+                    self._lock_listed = self._lock_listed or path == LOCK_NAME
         return merge_inventory(sizes, self._read_manifest())
 
     def _read_manifest(self) -> dict[str, FileState]:
@@ -183,6 +187,11 @@ class S3Target:
                 return self.read(LOCK_NAME) or b"{}"
             raise
         return None
+
+    def lock_note(self) -> bytes | None:
+        if self._lock_listed is False:
+            return None  # the inventory's listing just showed there is none: no request
+        return self.read(LOCK_NAME)
 
     def unlock(self) -> None:
         with self._errors("releasing the publish lock", LOCK_NAME):

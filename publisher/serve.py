@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import logging
 import re
 import shutil
@@ -17,12 +18,14 @@ from typing import Any
 from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import PublisherError
+from publisher.locks import SiteBusy, site_lock
 from publisher.mediatypes import content_type
 
 log = logging.getLogger(__name__)
 
 WATCHED = ("site.toml", "articles", "episodes", "templates")
 POLL_SECONDS = 0.5
+SETTLE_SECONDS = 0.1  # a change is built once the files stay the same this long (half-saved)
 
 
 def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -53,6 +56,38 @@ RELOAD_SCRIPT = (
     "if((await r.text())!==built)location.reload();}catch(e){}},1000);})();</script>"
 )
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+PROBLEMS_ID = "publisher-problems"
+PROBLEMS_STYLE = (
+    "position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;"
+    "margin:0;padding:1em 1.5em;background:#fff0f0;color:#600;border-bottom:4px solid #c00;"
+    "font:14px/1.5 monospace;white-space:pre-wrap;text-align:left"
+)
+
+
+def problems_banner(problems: tuple[str, ...]) -> str:
+    """The overlay every preview page carries while the last rebuild failed (escaped HTML).
+
+    >>> print(problems_banner(("a.md:3: error: <b> & 'c'",)))  # doctest: +ELLIPSIS
+    <div id="publisher-problems" role="alert" ...><strong>The site could not be rebuilt...</strong>
+    <ul><li>a.md:3: error: &lt;b&gt; &amp; &#x27;c&#x27;</li></ul></div>
+    """
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in problems)
+    return (
+        f'<div id="{PROBLEMS_ID}" role="alert" style="{PROBLEMS_STYLE}"><strong>The site could '
+        "not be rebuilt; fix these and save again (until then the preview shows the last good "
+        "build):</strong>\n"
+        f"<ul>{items}</ul></div>"
+    )
+
+
+def _with_page_extras(data: bytes, preview: Preview) -> bytes:
+    """A page with the reload script and, while the last rebuild failed, the problems."""
+    extras = RELOAD_SCRIPT % preview.state
+    if preview.problems:
+        extras = problems_banner(preview.problems) + extras
+    if b"</body>" in data:
+        return data.replace(b"</body>", extras.encode() + b"</body>", 1)
+    return data + extras.encode()
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -77,9 +112,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _respond(self, send_body: bool) -> None:
         if self.path.split("?", 1)[0] == RELOAD_PATH:
-            self._send(
-                200, "text/plain; charset=utf-8", str(self.preview.version).encode(), send_body
-            )
+            self._send(200, "text/plain; charset=utf-8", self.preview.state.encode(), send_body)
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -96,13 +129,20 @@ class _Handler(SimpleHTTPRequestHandler):
         data = path.read_bytes()
         kind = content_type(path.relative_to(Path(self.directory)).as_posix())
         if path.suffix == ".html":
-            script = RELOAD_SCRIPT % self.preview.version
-            data = data.replace(b"</body>", script.encode() + b"</body>", 1)
+            data = _with_page_extras(data, self.preview)
         self._send(200, kind, data, send_body, self.headers.get("Range"))
 
     def _not_found(self, send_body: bool) -> None:
         page = Path(self.directory) / "404.html"
-        body = page.read_bytes() if page.is_file() else b"Not found"
+        if page.is_file():
+            body = page.read_bytes()
+        elif self.preview.problems:  # no good build yet
+            body = b'<!doctype html><html><head><meta charset="utf-8"><title>Build failed</title>'
+            body += b"</head><body></body></html>"
+        else:
+            body = b"Not found"
+        if body.startswith(b"<"):
+            body = _with_page_extras(body, self.preview)
         self._send(404, "text/html; charset=utf-8", body, send_body)
 
     def _send(
@@ -150,7 +190,10 @@ class Preview:
         self.drafts = drafts
         self.out = Path(tempfile.mkdtemp(prefix="publisher-preview-")) / "site"
         self.stop_event = threading.Event()
-        self.version = 0
+        self.version = 0  # good builds so far
+        self.failures = 0  # failed rebuilds so far
+        self.problems: tuple[str, ...] = ()  # why the last rebuild failed; () when it did not
+        self.pending = False  # another build held the site: rebuild when it is done
         # Taken before the first build, so an edit made while the server starts is not missed.
         self.sources = source_snapshot(root)
         self.rebuild()
@@ -161,24 +204,70 @@ class Preview:
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}{config.site.base_path}"
 
+    @property
+    def state(self) -> str:
+        """What open pages poll to notice a change: the build number, and the failure number
+        while the last rebuild failed (so the problems appear, and go, without a manual reload).
+        """
+        return f"{self.version}-failed-{self.failures}" if self.problems else str(self.version)
+
     def rebuild(self) -> bool:
-        """Build once; on a user error keep serving the last good build and say why."""
+        """Build once; on any error keep serving the last good build and say why.
+
+        The site lock is held only while building, so ``publisher build`` can run beside a
+        preview; when a build holds it, the watcher tries again on its next look.
+        """
+        self.pending = False
         try:
-            build(self.root, self.out, self.clock(), include_unreleased=self.drafts)
-        except PublisherError as err:
+            with site_lock(self.root):
+                build(self.root, self.out, self.clock(), include_unreleased=self.drafts)
+        except SiteBusy as err:
+            log.warning("%s\n(the preview rebuilds once it has finished)", err)
+            self.pending = True
+            return False
+        except PublisherError as err:  # ProblemsFound too: one line per problem
+            self._failed(tuple(str(err).splitlines()))
             log.error("%s\n(the preview keeps showing the last good build)", err)
             return False
+        except Exception as err:
+            self._failed((f"internal error, a bug in publisher: {type(err).__name__}: {err}",))
+            log.exception(
+                "the preview could not be rebuilt because of a bug in publisher; please report "
+                "it with the lines below (the preview keeps showing the last good build)"
+            )
+            return False
+        self.problems = ()
         self.version += 1
         log.warning("built the preview (build %d)", self.version)
         return True
 
+    def _failed(self, problems: tuple[str, ...]) -> None:
+        self.failures += 1
+        self.problems = problems
+
     def watch(self) -> None:
-        """Poll the sources and rebuild after each change, until stopped."""
+        """Poll the sources and rebuild after each change, until stopped; nothing stops it."""
         while not self.stop_event.wait(POLL_SECONDS):
-            current = source_snapshot(self.root)
-            if current != self.sources:
-                self.sources = current
-                self.rebuild()
+            try:
+                current = source_snapshot(self.root)
+                if current != self.sources or self.pending:
+                    self.sources = self._settled(current)
+                    self.rebuild()
+            except OSError as err:  # e.g. a file removed while it was being looked at
+                log.debug("could not look at the sources (%s); trying again", err)
+            except Exception:
+                log.exception("the preview could not look at the sources (a bug); trying again")
+
+    def _settled(self, current: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """The sources once an editor has finished saving (not a file caught half-written)."""
+        for _ in range(10):
+            if self.stop_event.wait(SETTLE_SECONDS):
+                break
+            again = source_snapshot(self.root)
+            if again == current:
+                break
+            current = again
+        return current
 
     def serve_forever(self) -> None:
         watcher = threading.Thread(target=self.watch, name="publisher-watch", daemon=True)

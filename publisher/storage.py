@@ -15,6 +15,7 @@ from publisher.cache import file_sha256
 from publisher.config import PublishSettings
 from publisher.errors import StorageError
 from publisher.headers import Headers
+from publisher.locks import LockHolder
 from publisher.sync import FileState
 
 MANIFEST_NAME = ".publisher-manifest.json"
@@ -54,18 +55,22 @@ class Target(Protocol):
         """Take the publish lock; return the current holder's note when someone has it."""
         ...
 
+    def lock_note(self) -> bytes | None:
+        """The note of the publish lock if one is held, without taking it."""
+        ...
+
     def unlock(self) -> None: ...
 
 
-def lock_refusal(target: Target, holder: bytes) -> StorageError:
-    """The error for a lock someone else holds, saying how to clear one left by a crash."""
-    try:
-        who = str(json.loads(holder).get("owner", "unknown"))
-    except (ValueError, AttributeError):
-        who = "an unknown publish"
+def lock_refusal(target: Target, note: bytes, site: Path) -> StorageError:
+    """The error for a lock someone else may hold, with the exact command to clear it."""
+    holder = LockHolder.from_bytes(note)
+    who = holder.describe() if holder else "an unknown publish"
+    site_option = "" if site == Path(".") else f"--site {site} "
     return StorageError(
-        f"another publish is running ({who}). If none is (a publish that was interrupted leaves "
-        f"its lock behind), run publish again with --break-lock",
+        f"another publish is running ({who}). If none is (a publish interrupted on another "
+        "machine leaves its lock behind, and publisher cannot tell from here), run: "
+        f"publisher {site_option}publish --break-lock",
         target.description + LOCK_NAME,
     )
 
@@ -201,6 +206,10 @@ class LocalTarget:
         with os.fdopen(handle, "wb") as stream:
             stream.write(holder)
         return None
+
+    def lock_note(self) -> bytes | None:
+        lock = self.root / LOCK_NAME
+        return lock.read_bytes() if lock.is_file() else None
 
     def unlock(self) -> None:
         (self.root / LOCK_NAME).unlink(missing_ok=True)

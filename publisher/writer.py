@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.cache import BuildCache, digest, file_sha256
-from publisher.errors import PublisherError
+from publisher.errors import PublisherError, cannot_write
 from publisher.output import Content, Deferred, OutputTree, Spliced, chunks_of, size_of
 
 log = logging.getLogger(__name__)
@@ -64,25 +64,73 @@ def write_tree(
     """Make ``out`` hold exactly ``tree``; return the manifest of what it holds.
 
     Files whose bytes did not change are not written again (their modification time stays).
+    Every changed file is first written beside its place and only then moved in, so when the
+    disk refuses (full, read-only, no permission) the folder keeps the last build's files and
+    the error names the folder and what to do.
     """
     cache = cache or BuildCache()
     guard_output_dir(out, site_root)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        return _write_tree(tree, out, cache)
+    except OSError as err:
+        if err.filename is not None and not Path(err.filename).is_relative_to(out):
+            raise  # reading a source file, not writing the site
+        raise PublisherError(
+            "cannot write the site here: " + cannot_write(err, "choose another --out folder"), out
+        ) from err
+
+
+def _write_tree(tree: OutputTree, out: Path, cache: BuildCache) -> Manifest:
+    made = _make_folder(out)
     marker = out / MARKER
     if not marker.exists():
         marker.write_text("Built by publisher; this folder is rewritten on every build.\n")
     manifest: Manifest = {}
-    written = 0
-    for path in tree:
-        info = _describe_cached(tree, path, cache)
-        manifest[path] = info
-        if _write_if_changed(tree, path, out / path, info, cache):
-            written += 1
+    staged: list[tuple[Path, Path, str]] = []
+    try:
+        for path in tree:
+            info = _describe_cached(tree, path, cache)
+            manifest[path] = info
+            temp = _stage_if_changed(tree, path, out / path, info, cache, made)
+            if temp is not None:
+                staged.append((temp, out / path, info.sha256))
+    except BaseException:
+        for temp, _, _ in staged:
+            temp.unlink(missing_ok=True)
+        for folder in reversed(made[1:]):  # the folders this build made; ``out`` stays
+            _remove_if_empty(folder)
+        raise
+    for temp, dest, sha256 in staged:
+        os.replace(temp, dest)
+        cache.remember_written(dest, sha256)
     removed = _remove_stale(out, set(manifest))
     log.info(
-        "wrote %d file(s), kept %d unchanged, removed %d", written, len(manifest) - written, removed
+        "wrote %d file(s), kept %d unchanged, removed %d",
+        len(staged),
+        len(manifest) - len(staged),
+        removed,
     )
     return manifest
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Make ``folder`` and its missing parents; return the ones made, outermost first."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(exist_ok=True)
+    return list(reversed(missing))
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _content_key(content: Content, cache: BuildCache) -> tuple[object, ...] | None:
@@ -126,30 +174,31 @@ def _unchanged_on_disk(dest: Path, info: FileInfo, cache: BuildCache) -> bool:
     return file_sha256(dest) == info.sha256
 
 
-def _write_if_changed(
-    tree: OutputTree, path: str, dest: Path, info: FileInfo, cache: BuildCache
-) -> bool:
+def _stage_if_changed(
+    tree: OutputTree, path: str, dest: Path, info: FileInfo, cache: BuildCache, made: list[Path]
+) -> Path | None:
+    """Write ``path``'s new bytes to a temporary file beside ``dest``; ``None`` if unchanged.
+
+    Folders made on the way are added to ``made``. (Moving the file in replaces a symlink at
+    ``dest`` itself, never what it points to.)
+    """
     content = tree.files[path]
     if isinstance(content, Deferred) and content.unchanged_at == dest:
-        return False
+        return None
     if _unchanged_on_disk(dest, info, cache):
         cache.remember_written(dest, info.sha256)
-        return False
-    if dest.is_symlink():
-        dest.unlink()
-    dest.parent.mkdir(parents=True, exist_ok=True)
+        return None
+    made.extend(_make_folder(dest.parent))
     handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
             for chunk in chunks_of(tree.files[path]):
                 stream.write(chunk)
         os.chmod(temp, 0o644)
-        os.replace(temp, dest)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    cache.remember_written(dest, info.sha256)
-    return True
+    return Path(temp)
 
 
 def output_intact(out: Path, cache: BuildCache) -> bool:

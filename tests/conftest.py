@@ -18,6 +18,7 @@ import pytest
 
 from publisher.build import build
 from publisher.dates import load_timezone, parse_now
+from publisher.locks import LockHolder
 from tests.installed import install_publisher
 from tests.s3server import ProxyState, start_moto, start_proxy
 
@@ -25,6 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 AUDIO = DATA / "audio"
 NOW = dt.datetime(2026, 1, 10, 12, 0, tzinfo=load_timezone("Europe/London"))
+HOLDER = LockHolder("test-host", 1, "2026-01-10T12:00Z")
+"""Who holds the publish lock in tests that call ``run_publish`` directly."""
 
 SITE_TOML = """\
 [site]

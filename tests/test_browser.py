@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from mutagen import File as MutagenFile
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Error, Page, sync_playwright
 
 from tests.browser import CHROMIUM_ARGS, chromium_path, preview_server
 from tests.conftest import SiteFactory
@@ -117,6 +117,16 @@ def test_search_finds_released_items(page: Page, site_url: str) -> None:
     page.wait_for_function("document.querySelector('.search-status').textContent === 'No results.'")
 
 
+def content_unless_reloading(page: Page) -> str:
+    """The page's HTML, or "" while it is reloading itself (Playwright refuses then)."""
+    try:
+        return page.content()
+    except Error as err:
+        if "navigating" not in err.message:
+            raise
+        return ""
+
+
 def test_pages_reload_themselves_after_an_edit(browser: Browser, small_site: SiteFactory) -> None:
     with preview_server(small_site.root, "2026-01-10") as url:
         page = browser.new_page()
@@ -126,7 +136,7 @@ def test_pages_reload_themselves_after_an_edit(browser: Browser, small_site: Sit
             "2026-01-06-more", "title: More on walking\ndate: 2026-01-06", "Edited live.\n"
         )
         deadline = time.monotonic() + 15
-        while "Edited live." not in page.content():
+        while "Edited live." not in content_unless_reloading(page):
             assert time.monotonic() < deadline, "the page did not reload after the rebuild"
             page.wait_for_timeout(200)
         page.close()

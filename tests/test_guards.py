@@ -14,13 +14,13 @@ from publisher.check import check_project
 from publisher.errors import ProblemsFound
 from publisher.ledger import read_ledger
 from publisher.publish import prepare_publish, run_publish
-from tests.conftest import AUDIO, NOW, SiteFactory, build_site
+from tests.conftest import AUDIO, HOLDER, NOW, SiteFactory, build_site
 
 NS = {"podcast": "https://podcastindex.org/namespace/1.0"}
 
 
 def publish(site: SiteFactory, target: Path) -> bool:
-    return run_publish(prepare_publish(site.root, NOW, str(target)))
+    return run_publish(prepare_publish(site.root, NOW, str(target)), HOLDER)
 
 
 def errors(site: SiteFactory) -> list[str]:
@@ -145,7 +145,9 @@ def test_a_live_episode_marked_draft_stays_until_unpublished_on_purpose(
         "episodes/first/episode.md:5: error: this episode is live, and 'draft: true' would remove it from the feed and from listeners' apps. Remove that line, or to take it down on purpose, run: publisher publish --unpublish first"
     ]
     # Saying so on purpose takes it down, and later runs without the flag accept it.
-    run_publish(prepare_publish(small_site.root, NOW, str(target), unpublish=frozenset({"first"})))
+    run_publish(
+        prepare_publish(small_site.root, NOW, str(target), unpublish=frozenset({"first"})), HOLDER
+    )
     assert guid not in (target / "feed.xml").read_text()
     assert read_ledger(small_site.root).episodes["first"].unpublished is True
     assert errors(small_site) == []
@@ -287,7 +289,7 @@ def test_new_show_artwork_reaches_new_episodes_and_leaves_released_files_alone(
     assert (target / "episodes/first/first.mp3").read_bytes() == released
     # The episode released after the change carries the new cover.
     later = dt.datetime(2026, 2, 2, tzinfo=dt.UTC)
-    run_publish(prepare_publish(small_site.root, later, str(target)))
+    run_publish(prepare_publish(small_site.root, later, str(target)), HOLDER)
     assert (target / "episodes/first/first.mp3").read_bytes() == released
     [cover] = ID3(target / "episodes/future/future.mp3").getall("APIC")
     assert cover.data == new_artwork

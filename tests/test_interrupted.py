@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -16,6 +19,7 @@ import pytest
 from lxml import etree
 
 from publisher.dates import parse_now
+from publisher.locks import LockHolder
 from tests.conftest import (
     S3Env,
     SiteFactory,
@@ -96,12 +100,14 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     watching = False
     watcher.join()
     assert broken == []
-    # The interrupted publish left its lock; the re-run is told so and then finishes the job.
+    # The interrupted publish left its lock; its process is gone from this machine, so the
+    # re-run clears the lock by itself, says so, and finishes the job.
     s3.proxy.put_delay = 0.0
-    refused = run_cli(*s3_publish_args(small_site, s3.bucket))
-    if refused.returncode == 1:
-        assert "another publish is running" in refused.stderr and "--break-lock" in refused.stderr
-    assert run_cli(*s3_publish_args(small_site, s3.bucket, "--break-lock")).returncode == 0
+    rerun = run_cli(*s3_publish_args(small_site, s3.bucket))
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"pid {process.pid} since" in rerun.stderr
+    assert "removed a stale lock" in rerun.stderr and "is no longer running" in rerun.stderr
+    assert "show/.publisher-lock" not in objects(s3)
     site = tree_bytes(
         build_site(
             small_site.root,
@@ -120,7 +126,15 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     assert feed_is_consistent(s3)
 
 
-def test_a_second_publish_at_the_same_time_is_refused(small_site: SiteFactory, s3: S3Env) -> None:
+def test_a_second_publish_at_the_same_time_is_refused(
+    small_site: SiteFactory, s3: S3Env, tmp_path: Path
+) -> None:
+    # The second publish runs from another copy of the site, as on another machine (from the
+    # same folder the site lock refuses it before it reaches the bucket: see test_locks.py).
+    shutil.copytree(
+        small_site.root, tmp_path / "elsewhere", ignore=shutil.ignore_patterns(".publisher-cache")
+    )
+    elsewhere = SiteFactory(tmp_path / "elsewhere")
     s3.proxy.put_delay = 0.3  # the first publish takes several seconds
     first = subprocess.Popen(
         cli_command(*s3_publish_args(small_site, s3.bucket)),
@@ -131,7 +145,7 @@ def test_a_second_publish_at_the_same_time_is_refused(small_site: SiteFactory, s
     deadline = time.monotonic() + 30
     while s3.proxy.count("PUT") < 1 and time.monotonic() < deadline:
         time.sleep(0.005)
-    second = run_cli(*s3_publish_args(small_site, s3.bucket))
+    second = run_cli(*s3_publish_args(elsewhere, s3.bucket))
     _, first_errors = first.communicate(timeout=60)
     assert first.returncode == 0, first_errors
     assert second.returncode == 1
@@ -168,4 +182,76 @@ def test_break_lock_removes_a_stale_lock_even_with_nothing_to_upload(
     # A publish killed after its last upload leaves only its lock behind.
     (target / ".publisher-lock").write_text('{"owner": "laptop pid 42 since 2026-01-10 05:59 UTC"}')
     assert run_cli(*argv, "--break-lock").returncode == 0
+    assert not (target / ".publisher-lock").exists()
+
+
+def test_a_lock_left_after_the_last_upload_is_cleared_by_the_rerun(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    argv = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", NOW]
+    assert run_cli(*argv).returncode == 0
+    # Killed after it recorded its manifest, before it removed its lock: only the lock is left.
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    stale = LockHolder(socket.gethostname(), child.pid, "2026-01-10T05:59Z")
+    (target / ".publisher-lock").write_bytes(stale.to_bytes())
+    rerun = run_cli(*argv)
+    assert rerun.returncode == 0, rerun.stderr
+    assert (
+        f"{target}/.publisher-lock: removed a stale lock: {stale.describe()} is no longer running (it was interrupted)"
+        in rerun.stderr
+    )
+    assert not (target / ".publisher-lock").exists()
+    # Sunday's publish, with real changes, is not refused.
+    small_site.episode("sunday", "title: Sunday\ndate: 2026-01-11\nnumber: 5")
+    sunday = run_cli(*argv[:-1], "2026-01-11T06:10")
+    assert sunday.returncode == 0, sunday.stderr
+
+
+def test_a_lock_from_another_machine_names_the_exact_command(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    argv = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", NOW]
+    assert run_cli(*argv).returncode == 0
+    other = LockHolder("studio-laptop", 4242, "2026-01-10T05:59Z")
+    (target / ".publisher-lock").write_bytes(other.to_bytes())
+    expected = (
+        f"{target}/.publisher-lock: error: another publish is running (studio-laptop pid 4242 "
+        "since 2026-01-10 05:59 UTC). If none is (a publish interrupted on another machine leaves "
+        "its lock behind, and publisher cannot tell from here), run: publisher --site "
+        f"{small_site.root} publish --break-lock"
+    )
+    nothing_to_do = run_cli(*argv)  # nothing to upload: it goes on, but says so
+    assert nothing_to_do.returncode == 0
+    assert expected.replace(": error: ", ": warning: ") in nothing_to_do.stderr
+    small_site.episode("sunday", "title: Sunday\ndate: 2026-01-11\nnumber: 5")
+    refused = run_cli(*argv[:-1], "2026-01-11T06:10")
+    assert refused.returncode == 1
+    assert expected in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert run_cli(*argv[:-1], "2026-01-11T06:10", "--break-lock").returncode == 0
+    assert not (target / ".publisher-lock").exists()
+
+
+def test_a_later_run_of_the_serialised_workflow_clears_an_earlier_runs_lock(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    argv = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", NOW]
+    earlier = LockHolder.workflow_run("owner/site publish", 100, parse_now("2026-01-10T05:10"))
+    target.mkdir()
+    (target / ".publisher-manifest.json").write_text('{"files": {}}')
+    (target / ".publisher-lock").write_bytes(earlier.to_bytes())
+    env = {
+        **os.environ,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": "owner/site",
+        "GITHUB_WORKFLOW": "publish",
+        "GITHUB_RUN_ID": "101",
+    }
+    done = subprocess.run(cli_command(*argv), env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "removed a stale lock: workflow owner/site publish run 100" in done.stderr
     assert not (target / ".publisher-lock").exists()

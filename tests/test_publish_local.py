@@ -9,7 +9,7 @@ import pytest
 from publisher.cli import main
 from publisher.errors import StorageError
 from publisher.publish import prepare_publish, run_publish
-from tests.conftest import NOW, SiteFactory, tree_bytes
+from tests.conftest import HOLDER, NOW, SiteFactory, tree_bytes
 
 
 def test_first_publish_copies_the_site_and_the_second_changes_nothing(
@@ -18,18 +18,18 @@ def test_first_publish_copies_the_site_and_the_second_changes_nothing(
     target = tmp_path / "www"
     first = prepare_publish(small_site.root, NOW, str(target))
     assert len(first.plan.uploads) == len(tree_bytes(small_site.root / "_site"))
-    run_publish(first)
+    run_publish(first, HOLDER)
     assert tree_bytes(target) == tree_bytes(small_site.root / "_site")
     stamps = {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()}
     second = prepare_publish(small_site.root, NOW, str(target))
     assert second.plan.uploads == () and second.plan.unchanged == len(stamps) - 1
-    run_publish(second)
+    run_publish(second, HOLDER)
     assert {p: p.stat().st_mtime_ns for p in target.rglob("*") if p.is_file()} == stamps
 
 
 def test_dry_run_and_prune(small_site: SiteFactory, tmp_path: Path) -> None:
     target = tmp_path / "www"
-    run_publish(prepare_publish(small_site.root, NOW, str(target)))
+    run_publish(prepare_publish(small_site.root, NOW, str(target)), HOLDER)
     (target / "stale").mkdir()
     (target / "stale" / "index.html").write_text("old")
     argv = [
@@ -69,12 +69,12 @@ def test_a_folder_that_is_not_ours_is_refused(small_site: SiteFactory, tmp_path:
 
 
 def test_default_target_is_the_publish_folder(small_site: SiteFactory) -> None:
-    run_publish(prepare_publish(small_site.root, NOW))
+    run_publish(prepare_publish(small_site.root, NOW), HOLDER)
     assert (small_site.root / "_publish" / "feed.xml").is_file()
 
 
 def test_file_url_target(small_site: SiteFactory, tmp_path: Path) -> None:
-    run_publish(prepare_publish(small_site.root, NOW, f"file://{tmp_path / 'www'}"))
+    run_publish(prepare_publish(small_site.root, NOW, f"file://{tmp_path / 'www'}"), HOLDER)
     assert (tmp_path / "www" / "index.html").is_file()
 
 

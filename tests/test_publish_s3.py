@@ -18,7 +18,7 @@ from publisher.config import PublishSettings
 from publisher.headers import headers_for
 from publisher.publish import prepare_publish, run_publish
 from publisher.s3 import S3Target
-from tests.conftest import NOW, SECRET, S3Env, SiteFactory, s3_publish_args, tree_bytes
+from tests.conftest import HOLDER, NOW, SECRET, S3Env, SiteFactory, s3_publish_args, tree_bytes
 from tests.s3server import Fault, free_port, start_moto
 
 
@@ -246,7 +246,7 @@ def test_interrupted_publish_is_finished_by_verifying_not_reuploading(
     small_site: SiteFactory, s3: S3Env
 ) -> None:
     prepared = prepare_publish(small_site.root, NOW, f"s3://{s3.bucket}/show")
-    run_publish(prepared)
+    run_publish(prepared, HOLDER)
     s3.client.delete_object(Bucket=s3.bucket, Key="show/.publisher-manifest.json")  # as if killed
     s3.proxy.reset()
     assert publish(small_site, s3) == 0

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
+from publisher import serve
 from publisher.dates import parse_now
-from publisher.serve import Preview
+from publisher.locks import site_lock
+from publisher.serve import POLL_SECONDS, PROBLEMS_ID, Preview
 from tests.browser import preview_server
 from tests.conftest import SiteFactory
 
@@ -99,3 +103,104 @@ def test_an_edit_made_while_the_preview_starts_is_not_missed(small_site: SiteFac
         assert "Edited early." in (preview.out / "articles/more/index.html").read_text()
     finally:
         preview.close()
+
+
+def wait_for(check: Callable[[], bool], what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the preview did not {what} within {seconds:.0f} s")
+        time.sleep(0.2)
+
+
+def test_a_failed_rebuild_shows_its_problems_until_an_edit_fixes_them(
+    preview: tuple[str, SiteFactory],
+) -> None:
+    url, site = preview
+    assert PROBLEMS_ID not in fetch(url + "articles/more/")[1]
+    broken = site.article("2026-01-06-more", "title: More on walking\ndate: 2026-02-30", "New.\n")
+    problem = (
+        f"{broken}:3: error: date: '2026-02-30' is not a real date: February 2026 has 28 days; "
+        "write YYYY-MM-DD"
+    )
+    # (The watcher may also catch the file half-written: wait for the whole edit's problem.)
+    shown = f"<li>{html.escape(problem)}</li>"
+    wait_for(lambda: shown in fetch(url + "articles/more/")[1], "show the problem")
+    status, page = fetch(url + "articles/more/")
+    assert status == 200 and PROBLEMS_ID in page
+    assert "Article text." in page and "New." not in page  # the last good build
+    assert html.escape(problem) in fetch(url)[1]  # on every page
+    assert html.escape(problem) in fetch(url + "no-such-page/")[1]
+    assert PROBLEMS_ID not in fetch(url + "feed.xml")[1]  # not in feeds
+    assert fetch(url.rstrip("/") + "/__publisher/version")[1].startswith("1-failed-")
+
+    site.article("2026-01-06-more", "title: More on walking\ndate: 2026-01-06", "Fixed again.\n")
+    wait_for(lambda: "Fixed again." in fetch(url + "articles/more/")[1], "rebuild")
+    assert PROBLEMS_ID not in fetch(url + "articles/more/")[1]
+    assert PROBLEMS_ID not in fetch(url)[1]
+    assert "failed" not in fetch(url.rstrip("/") + "/__publisher/version")[1]
+
+
+def test_a_site_that_never_built_shows_its_problems(make_site: Callable[..., SiteFactory]) -> None:
+    site = make_site()
+    broken = site.article("2026-01-06-a", "title: A\ndate: 2026-13-06")
+    with preview_server(site.root, "2026-01-10") as url:
+        status, page = fetch(url)
+        assert status == 404
+        assert PROBLEMS_ID in page
+        assert html.escape(f"{broken}:3: error: date: '2026-13-06' is not a real date: ") in page
+        site.article("2026-01-06-a", "title: A\ndate: 2026-01-06", "Now it builds.\n")
+        wait_for(lambda: "Now it builds." in fetch(url + "articles/a/")[1], "rebuild")
+        assert PROBLEMS_ID not in fetch(url)[1]
+
+
+def test_the_watcher_survives_a_bug_in_a_rebuild(
+    small_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    preview = Preview(small_site.root, 0, lambda: parse_now("2026-01-10"))
+    real_build = serve.build
+    calls = 0
+
+    def build_with_a_bug(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise KeyError("surprise")
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(serve, "build", build_with_a_bug)
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    try:
+        small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "First try.\n")
+        wait_for(lambda: bool(preview.problems), "record the failure")
+        assert preview.problems == ("internal error, a bug in publisher: KeyError: 'surprise'",)
+        assert preview.version == 1
+        crash = [r for r in caplog.records if r.exc_info is not None]
+        assert len(crash) == 1 and "bug in publisher" in crash[0].getMessage()
+        small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Second try.\n")
+        page = preview.out / "articles/more/index.html"
+        wait_for(lambda: "Second try." in page.read_text(), "rebuild after the bug")
+        assert watcher.is_alive()
+        assert preview.version >= 2 and preview.problems == ()
+    finally:
+        preview.close()
+        watcher.join(timeout=5)
+
+
+def test_a_rebuild_waits_for_a_build_holding_the_site(small_site: SiteFactory) -> None:
+    preview = Preview(small_site.root, 0, lambda: parse_now("2026-01-10"))
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    try:
+        with site_lock(small_site.root):
+            watcher.start()
+            small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Later.\n")
+            wait_for(lambda: preview.pending, "notice the other build")
+            time.sleep(3 * POLL_SECONDS)
+            assert preview.version == 1 and preview.problems == ()
+        page = preview.out / "articles/more/index.html"
+        wait_for(lambda: "Later." in page.read_text(), "rebuild once the other build finished")
+        assert preview.problems == ()
+    finally:
+        preview.close()
+        watcher.join(timeout=5)
