@@ -9,7 +9,7 @@ PORT ?= 8000
 PUBLISH_FLAGS ?=
 
 
-.PHONY: help install build serve publish bench check test lint format typecheck all system-deps clean
+.PHONY: help install build serve publish bench check test lint format typecheck golden all system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ format: $(STAMP)  ## Reformat the code with ruff
 
 typecheck: $(STAMP)  ## Type-check the package with mypy
 	$(VENV)/bin/mypy
+
+golden: $(STAMP)  ## Record the sample site's output bytes in tests/golden/ (review the diff)
+	$(PY) tools/golden.py > tests/golden/sample-site.sha256
 
 all: lint typecheck test  ## Lint, type-check and test
 
