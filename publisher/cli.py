@@ -12,25 +12,27 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from publisher import __version__
 from publisher.build import build as run_build
-from publisher.build import load_project, render_site
-from publisher.cache import BuildCache
+from publisher.content.ledger import LEDGER_NAME
+from publisher.content.loaders import load_project
 from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
-from publisher.ledger import LEDGER_NAME
-from publisher.locks import LockHolder, site_lock
-from publisher.progress import TerminalProgress
+from publisher.locks import site_lock
+from publisher.progress import TerminalProgress, human_size, upload_progress
 from publisher.redact import configure_logging
+from publisher.storage.lock import LockHolder
+
+if TYPE_CHECKING:
+    from publisher.publish.plan import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 SECRET_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
@@ -169,7 +171,7 @@ def check(options: Options, now: dt.datetime, out: Path | None, unpublish: tuple
     Prints one line per problem; a problem that would stop a later release starts with
     "on <release time>:".
     """
-    from publisher.check import check_project  # Pillow and lxml load only when needed
+    from publisher.checks.run import check_project  # Pillow and lxml load only when needed
 
     site_out = out or options.site / "_site"
     problems = check_project(options.site, now, site_out, frozenset(unpublish))
@@ -254,7 +256,7 @@ def publish(
     Credentials come the standard AWS way (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
     AWS_PROFILE); AWS_ENDPOINT_URL or [publish] endpoint_url points at R2, B2 or MinIO.
     """
-    from publisher.publish import prepare_publish, run_publish  # boto3 loads only when needed
+    from publisher.publish.run import prepare_publish, run_publish  # boto3 loads only when needed
 
     started = time.monotonic()
     with site_lock(options.site):
@@ -262,29 +264,19 @@ def publish(
             options.site, now, target, out, prune, force, frozenset(unpublish)
         )
         plan = prepared.plan
-        click.echo(
-            f"Publishing to {prepared.target.description}: {len(plan.uploads)} to upload "
-            f"({_size(plan.upload_bytes)}), {plan.unchanged} unchanged, "
-            f"{len(plan.deletes)} to delete.",
-            err=True,
-        )
+        _say_plan(prepared.target.description, plan, dry_run)
         if dry_run:
-            for upload in plan.uploads:
-                click.echo(f"upload  {upload.path}  ({upload.reason}, {_size(upload.size)})")
-            for path in plan.deletes:
-                click.echo(f"delete  {path}")
-            click.echo("Dry run: nothing was changed.", err=True)
             return
-        with _upload_progress(plan.upload_bytes) as advance:
+        with upload_progress(plan.upload_bytes) as advance:
             holder = _lock_holder(dt.datetime.now(dt.UTC))
             ledger_changed = run_publish(prepared, holder, advance, break_lock)
     click.echo(
-        f"Done: uploaded {len(plan.uploads)} file(s) ({_size(plan.upload_bytes)}), skipped "
+        f"Done: uploaded {len(plan.uploads)} file(s) ({human_size(plan.upload_bytes)}), skipped "
         f"{plan.unchanged} unchanged, deleted {len(plan.deletes)}, in "
         f"{time.monotonic() - started:.1f} s.",
         err=True,
     )
-    from publisher.notify import notify
+    from publisher.publish.notify import notify
 
     for notice in notify(prepared.config, plan.uploads):
         click.echo(
@@ -296,6 +288,22 @@ def publish(
             f"Updated {options.site / LEDGER_NAME}: commit it, it keeps episode GUIDs stable.",
             err=True,
         )
+
+
+def _say_plan(target: str, plan: Plan, dry_run: bool) -> None:
+    click.echo(
+        f"Publishing to {target}: {len(plan.uploads)} to upload "
+        f"({human_size(plan.upload_bytes)}), {plan.unchanged} unchanged, "
+        f"{len(plan.deletes)} to delete.",
+        err=True,
+    )
+    if not dry_run:
+        return
+    for upload in plan.uploads:
+        click.echo(f"upload  {upload.path}  ({upload.reason}, {human_size(upload.size)})")
+    for path in plan.deletes:
+        click.echo(f"delete  {path}")
+    click.echo("Dry run: nothing was changed.", err=True)
 
 
 def _lock_holder(now: dt.datetime) -> LockHolder:
@@ -313,40 +321,6 @@ def _lock_holder(now: dt.datetime) -> LockHolder:
     return LockHolder.here(now)
 
 
-@contextmanager
-def _upload_progress(total: int) -> Iterator[Callable[[Any], None]]:
-    """A files-and-bytes progress bar on a terminal; silent otherwise."""
-    if not sys.stderr.isatty() or total == 0:
-        yield lambda upload: None
-        return
-    files = 0
-    with click.progressbar(length=total, label="Uploading", file=sys.stderr) as bar:
-
-        def advance(upload: Any) -> None:
-            nonlocal files
-            files += 1
-            bar.label = f"Uploading ({files} files)"
-            bar.update(upload.size)
-
-        yield advance
-
-
-def _size(count: int) -> str:
-    """Human-readable byte count.
-
-    >>> _size(512), _size(2_500_000)
-    ('512 B', '2.4 MB')
-    """
-    if count < 1024:
-        return f"{count} B"
-    for unit in ("KB", "MB", "GB"):
-        count_f = count / 1024
-        if count_f < 1024 or unit == "GB":
-            return f"{count_f:.1f} {unit}"
-        count = int(count_f)
-    raise AssertionError("unreachable")
-
-
 @cli.group()
 def new() -> None:
     """Start a new episode or article, dated the next free release day."""
@@ -360,7 +334,7 @@ def new() -> None:
 @_reports_errors
 def new_episode_command(options: Options, title: str, slug: str | None, now: dt.datetime) -> None:
     """Create episodes/<slug>/episode.md for TITLE."""
-    from publisher.scaffold import new_episode
+    from publisher.content.scaffold import new_episode
 
     project = load_project(options.site)
     made = new_episode(project.site, title, localize_now(now, project.config.site.tz), slug)
@@ -379,7 +353,7 @@ def new_article_command(
     options: Options, title: str, episode: str | None, slug: str | None, now: dt.datetime
 ) -> None:
     """Create articles/<date>-<slug>.md for TITLE."""
-    from publisher.scaffold import new_article
+    from publisher.content.scaffold import new_article
 
     project = load_project(options.site)
     made = new_article(
@@ -396,34 +370,14 @@ def new_article_command(
 @_reports_errors
 def status(options: Options, now: dt.datetime, as_json: bool) -> None:
     """What is live, what is scheduled and when, and what is missing."""
-    from publisher.check import check_rendered, rehearse
-    from publisher.status import site_status
+    from publisher.checks.status import project_status, status_lines
 
-    cache = BuildCache.open(options.site)
-    project = load_project(options.site, cache)
-    local_now = localize_now(now, project.config.site.tz)
-    try:
-        known = check_rendered(project, render_site(project.site, now, cache=cache), cache)
-    except ProblemsFound as err:
-        known = err.problems
-    releases = rehearse(project, now, known, cache)
-    report = site_status(project.site, local_now, releases)
+    report = project_status(options.site, now)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         return
-    width = max((len(row.title) for row in report.rows), default=5)
-    click.echo(f"{'STATE':<10} {'DATE':<21} {'KIND':<8} {'TITLE':<{width}}  NOTES")
-    for row in report.rows:
-        notes = "; ".join(row.problems)
-        click.echo(f"{row.state:<10} {row.date:<21} {row.kind:<8} {row.title:<{width}}  {notes}")
-    click.echo(f"\nNext release: {report.next_release}")
-    for upcoming in report.releases:
-        state = "ready" if upcoming.ready else "blocked"
-        click.echo(f"  {upcoming.date}: {state} ({', '.join(upcoming.items)})")
-        for reason in upcoming.reasons:
-            click.echo(f"    {reason}")
-    for gap in report.gaps:
-        click.echo(f"Gap: {gap}")
+    for line in status_lines(report):
+        click.echo(line)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from contextlib import ExitStack
-from typing import TextIO
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any, TextIO
 
 import click
 
@@ -50,3 +50,37 @@ class TerminalProgress:
         if done >= total:  # end the line now, before anything else is printed
             self._bar.close()
             self._advance, self._shown = None, 0
+
+
+def human_size(count: int) -> str:
+    """Human-readable byte count.
+
+    >>> human_size(512), human_size(2_500_000)
+    ('512 B', '2.4 MB')
+    """
+    if count < 1024:
+        return f"{count} B"
+    for unit in ("KB", "MB", "GB"):
+        count_f = count / 1024
+        if count_f < 1024 or unit == "GB":
+            return f"{count_f:.1f} {unit}"
+        count = int(count_f)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def upload_progress(total: int) -> Iterator[Callable[[Any], None]]:
+    """A files-and-bytes progress bar on a terminal; silent otherwise."""
+    if not sys.stderr.isatty() or total == 0:
+        yield lambda upload: None
+        return
+    files = 0
+    with click.progressbar(length=total, label="Uploading", file=sys.stderr) as bar:
+
+        def advance(upload: Any) -> None:
+            nonlocal files
+            files += 1
+            bar.label = f"Uploading ({files} files)"
+            bar.update(upload.size)
+
+        yield advance

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from publisher.build import build
-from publisher.config import load_config
+from publisher.config.settings import load_config
+from publisher.content.mediatypes import content_type
 from publisher.errors import PublisherError
 from publisher.locks import SiteBusy, site_lock
-from publisher.mediatypes import content_type
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import pytest
 
 from publisher.build import build
 from publisher.dates import load_timezone, parse_now
-from publisher.locks import LockHolder
+from publisher.storage.lock import LockHolder
 from tests.installed import install_publisher
 from tests.s3server import ProxyState, start_moto, start_proxy
 

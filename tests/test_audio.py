@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.audio import read_audio
+from publisher.content.audio import read_audio
 from publisher.errors import AudioError
 from tests.conftest import AUDIO
 

@@ -11,7 +11,7 @@ from mutagen.id3 import ID3, TIT2
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
-from publisher.audiotags import TAG_BLOCK, mp3_audio_span
+from publisher.render.audiotags import TAG_BLOCK, mp3_audio_span
 from tests.conftest import SiteFactory, build_site
 
 SITE_EXTRA = '\nauthor = "Tess Tester"\n'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.config import load_config
+from publisher.config.settings import load_config
 from publisher.errors import ConfigError, ProblemsFound
 from tests.conftest import SiteFactory
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from publisher import writer
 from publisher.cli import main
+from publisher.output import writer
 from tests.conftest import SiteFactory
 
 

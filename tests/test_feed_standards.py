@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from publisher.transcripts import parse_transcript
+from publisher.content.transcripts import parse_transcript
 from tests.conftest import SiteFactory, build_site
 from tests.test_feeds import parse_with_gpodder
 
@@ -170,7 +170,7 @@ def test_front_matter_chapters_become_a_chapters_file(feed: tuple[etree._Element
 
 
 def test_the_full_site_checks_without_errors(full_site: SiteFactory, tmp_path: Path) -> None:
-    from publisher.check import check_project
+    from publisher.checks.run import check_project
     from tests.conftest import NOW
 
     out = build_site(full_site.root, tmp_path / "out")

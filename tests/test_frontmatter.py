@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from publisher.content.frontmatter import parse_front_matter, read_text
 from publisher.errors import ContentError
-from publisher.frontmatter import parse_front_matter, read_text
 
 CASES = Path(__file__).parent / "data" / "frontmatter"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publisher.check import check_project
+from publisher.checks.run import check_project
+from publisher.content.ledger import read_ledger
 from publisher.errors import ProblemsFound
-from publisher.ledger import read_ledger
-from publisher.publish import prepare_publish, run_publish
+from publisher.publish.run import prepare_publish, run_publish
 from tests.conftest import AUDIO, HOLDER, NOW, SiteFactory, build_site
 
 NS = {"podcast": "https://podcastindex.org/namespace/1.0"}

@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from publisher.dates import parse_now
-from publisher.locks import LockHolder
+from publisher.storage.lock import LockHolder
 from tests.conftest import (
     S3Env,
     SiteFactory,

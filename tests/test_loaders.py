@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from publisher.config import load_config
+from publisher.config.settings import load_config
+from publisher.content.loaders import load_site
+from publisher.content.model import Site
 from publisher.errors import ProblemsFound
-from publisher.loaders import load_site
-from publisher.model import Site
 from tests.conftest import NOW, SiteFactory, build_site
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from publisher.cli import main
-from publisher.locks import LOCK_NAME, LockHolder, SiteBusy, site_lock
+from publisher.locks import LOCK_NAME, SiteBusy, site_lock
+from publisher.storage.lock import LockHolder
 from tests.conftest import SiteFactory, cli_command, run_cli
 
 HOLD = """

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher.markup import render_documents, render_markdown
-from publisher.texts import PARALLEL_THRESHOLD, _render_all
-from publisher.typography import smarten
+from publisher.render.markup import render_documents, render_markdown
+from publisher.render.texts import PARALLEL_THRESHOLD, _render_all
+from publisher.render.typography import smarten
 
 
 def html(markdown_text: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from publisher.cli import main
 from publisher.errors import StorageError
-from publisher.publish import prepare_publish, run_publish
+from publisher.publish.run import prepare_publish, run_publish
 from tests.conftest import HOLDER, NOW, SiteFactory, tree_bytes
 
 

@@ -14,10 +14,10 @@ import boto3
 import pytest
 
 from publisher.cli import main
-from publisher.config import PublishSettings
-from publisher.headers import headers_for
-from publisher.publish import prepare_publish, run_publish
-from publisher.s3 import S3Target
+from publisher.config.settings import PublishSettings
+from publisher.publish.run import prepare_publish, run_publish
+from publisher.storage.headers import headers_for
+from publisher.storage.s3 import S3Target
 from tests.conftest import HOLDER, NOW, SECRET, S3Env, SiteFactory, s3_publish_args, tree_bytes
 from tests.s3server import Fault, free_port, start_moto
 

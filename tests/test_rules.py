@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from publisher.check import check_project
+from publisher.checks.run import check_project
 from publisher.errors import ProblemsFound
 from tests.conftest import NOW, SiteFactory, build_site
 

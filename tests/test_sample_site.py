@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 from PIL import Image
 
-from publisher.check import check_project
+from publisher.checks.run import check_project
 from publisher.dates import parse_now
 from tests.test_feeds import parse_with_gpodder
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.headers import DEFAULT_CACHE_CONTROL, cache_kind, headers_for
-from publisher.sync import FileState, plan_sync
+from publisher.publish.plan import plan_sync
+from publisher.storage.base import FileState
+from publisher.storage.headers import DEFAULT_CACHE_CONTROL, cache_kind, headers_for
 
 HTML = ("text/html; charset=utf-8", "public, max-age=300")
 

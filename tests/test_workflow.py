@@ -257,9 +257,9 @@ def test_cloudfront_is_told_which_pages_changed(small_site: SiteFactory, s3: S3E
 
 
 def test_invalidation_paths_name_changed_pages_and_feeds(small_site: SiteFactory) -> None:
-    from publisher.config import load_config
-    from publisher.notify import invalidation_paths
-    from publisher.sync import Upload
+    from publisher.config.settings import load_config
+    from publisher.publish.notify import invalidation_paths
+    from publisher.publish.plan import Upload
 
     config, _ = load_config(small_site.root)
     uploads = (Upload("episodes/a/a.mp3", 1, "new"), Upload("articles/x/index.html", 1, "changed"),

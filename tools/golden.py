@@ -14,10 +14,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import copy_sample_site  # noqa: E402
-
 from publisher.build import build  # noqa: E402
 from publisher.dates import parse_now  # noqa: E402
+from tests.conftest import copy_sample_site  # noqa: E402
 
 MOMENTS = ("2026-11-27T12:00", "2030-01-07T12:00")  # before and after the scheduled episode
 

@@ -1,0 +1,1 @@
+"""Checks: rules over the content, the rendered tree, the feed and what apps have already seen."""

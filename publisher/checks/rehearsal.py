@@ -1,0 +1,104 @@
+"""The release rehearsal: the site judged at every scheduled release moment ahead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from publisher.cache import BuildCache
+from publisher.checks.feed import TreeSource, check_output
+from publisher.checks.placeholders import placeholder_problems
+from publisher.checks.podcast import run_rules
+from publisher.content.loaders import Project
+from publisher.content.model import Episode, Item, Site
+from publisher.dates import localize_now
+from publisher.errors import Problem, ProblemsFound
+from publisher.render.site import render_site
+
+STAND_IN_PAGE = b"<!doctype html><title>An episode waiting for its audio</title>"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One scheduled release moment ahead, what it releases, and what would stop it."""
+
+    moment: dt.datetime
+    label: str
+    items: tuple[Item, ...]
+    problems: tuple[Problem, ...]
+    """Errors that would stop the release, and warnings for what is not ready yet."""
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+def rehearse(
+    project: Project, now: dt.datetime, known: list[Problem], cache: BuildCache | None = None
+) -> list[Release]:
+    """Judge the site at every scheduled release moment after ``now``, as listeners will see it.
+
+    Errors already in ``known`` (found now) or found at an earlier moment are not repeated.
+    Audio and placeholders still missing are warnings until the release itself: an episode
+    waiting for its audio is assumed to arrive, so links to its page count as working.
+    """
+    site, tz = project.site, project.config.site.tz
+    now = localize_now(now, tz)
+    seen = {_identity(p) for p in known}
+    releases = []
+    for moment in release_moments(site, now):
+        label = moment_label(moment, tz)
+        due = tuple(i for i in (*site.episodes, *site.articles) if not i.draft and i.date == moment)
+        waiting = [e for e in site.episodes if e.is_due_without_audio(moment)]
+        found = [p for p in _rehearsal_problems(project, moment, waiting, cache) if p.is_error]
+        new = [replace(p, moment=label) for p in found if _identity(p) not in seen]
+        seen.update(_identity(p) for p in new)
+        not_ready = [
+            Problem(
+                f"no audio yet; add the .mp3 before {label}", e.source.parent, severity="warning"
+            )
+            for e in waiting
+            if e.date == moment
+        ]
+        not_ready += placeholder_problems(due, site.ledger, severity="warning")
+        releases.append(Release(moment, label, due, (*new, *not_ready)))
+    return releases
+
+
+def _rehearsal_problems(
+    project: Project, moment: dt.datetime, waiting: list[Episode], cache: BuildCache | None
+) -> list[Problem]:
+    site = project.site
+    slugs = {e.slug for e in waiting}
+    ready = replace(site, episodes=tuple(e for e in site.episodes if e.slug not in slugs))
+    try:
+        tree = render_site(ready, moment, cache=cache)
+    except ProblemsFound as err:
+        return err.problems
+    for slug in sorted(slugs):
+        tree.add(f"episodes/{slug}/index.html", STAND_IN_PAGE)
+    return [
+        *run_rules(ready, tree, cache),
+        *check_output(TreeSource(tree), project.config, "(build)"),
+    ]
+
+
+def release_moments(site: Site, now: dt.datetime) -> list[dt.datetime]:
+    """Each distinct moment after ``now`` at which a scheduled, non-draft item goes live."""
+    items = (*site.articles, *site.episodes)
+    return sorted({item.date for item in items if not item.draft and item.date > now})
+
+
+def moment_label(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """A release moment as editors say it, in the site's timezone.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> moment_label(dt.datetime(2026, 12, 6, 6, 0, tzinfo=dt.UTC), ZoneInfo("Europe/London"))
+    'Sun 6 Dec 2026 06:00'
+    """
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+def _identity(problem: Problem) -> tuple[object, ...]:
+    return (problem.message, str(problem.path), problem.line, problem.key, problem.severity)

@@ -1,0 +1,1 @@
+"""Settings: site.toml read into frozen, validated settings."""

@@ -1,0 +1,1 @@
+"""Render: the model turned into every output file (pages, feeds, tagged audio) in memory."""

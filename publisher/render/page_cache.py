@@ -1,0 +1,114 @@
+"""Reuse pages from the last build when nothing they show has changed.
+
+A page's key hashes the templates, the settings, the page's path and the fingerprints of the
+entries and values it is rendered with. A template that reaches into ``view`` (the whole site)
+makes every page depend on every entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+from publisher.cache import BuildCache, digest
+from publisher.output.tree import Deferred
+from publisher.render.entries import Entry, Link
+
+VIEW_RE = re.compile(r"\bview\b")
+
+
+class Uncacheable(Exception):
+    """A value in a page's context has no stable fingerprint; the page is always rendered."""
+
+
+def fingerprint(value: object) -> object:
+    """A stable, hashable summary of a template context value.
+
+    >>> fingerprint({"b": [1, "x"], "a": None})
+    (('a', None), ('b', (1, 'x')))
+    """
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Entry):
+        return ("entry", value.fingerprint)
+    if isinstance(value, list | tuple):
+        if all(isinstance(item, str) for item in value):
+            return tuple(value)
+        return tuple(fingerprint(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(key), fingerprint(item)) for key, item in value.items()))
+    if isinstance(value, Link):
+        return ("link", value.path)
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(fingerprint(getattr(value, f.name)) for f in fields(value)))
+    raise Uncacheable(type(value).__name__)
+
+
+def templates_fingerprint(folders: list[Path]) -> tuple[str, bool]:
+    """A hash of every template and static file, and whether any template uses ``view``."""
+    parts = []
+    uses_view = False
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                data = path.read_bytes()
+                parts.append((str(path.relative_to(folder)), hashlib.sha256(data).hexdigest()))
+                if path.suffix in (".html", ".xml", ".txt") and VIEW_RE.search(
+                    data.decode(errors="ignore")
+                ):
+                    uses_view = True
+    return digest(parts), uses_view
+
+
+class PageCache:
+    """Pages of the last build, read back from the output folder when their key matches."""
+
+    def __init__(self, cache: BuildCache, out: Path | None, base_key: str) -> None:
+        self.cache = cache
+        self.out = out
+        self.base_key = base_key
+
+    def key(self, path: str, template: str, context: dict[str, object]) -> str | None:
+        try:
+            return digest(self.base_key, path, template, fingerprint(context))
+        except Uncacheable:
+            return None
+
+    def get(self, path: str, key: str | None) -> Deferred | None:
+        """The page as the last build wrote it, when its key and the file are unchanged.
+
+        The file is only read if something asks for its bytes (``check``, ``publish``); a build
+        that finds it unchanged on disk never reads it.
+        """
+        known = self.cache.pages.get(path)
+        if key is None or self.out is None or known is None or known[0] != key:
+            return None
+        dest = self.out / path
+        try:
+            stat = dest.stat()
+        except OSError:
+            return None
+        if self.cache.written_as(dest) != (stat.st_size, stat.st_mtime_ns, known[1]):
+            return None
+        content = Deferred(key, dest.read_bytes)
+        content.known = (stat.st_size, known[1])
+        content.unchanged_at = dest
+        return content
+
+    def put(self, path: str, key: str | None, data: bytes) -> None:
+        if key is not None:
+            self.cache.pages[path] = (key, hashlib.sha256(data).hexdigest())
+
+    def product(self, path: str, key: str, make: Callable[[], bytes]) -> bytes | Deferred:
+        """A generated file (feed, index) that is made again only when ``key`` changes."""
+        content = self.get(path, key)
+        if content is not None:
+            return content
+        data = make()
+        self.put(path, key, data)
+        return data

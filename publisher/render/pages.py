@@ -1,0 +1,222 @@
+"""Pages from Jinja2 templates: the site's ``templates/`` over the packaged default theme."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from publisher.errors import ContentError
+from publisher.output.tree import Deferred
+from publisher.render import structured
+from publisher.render.assets import AssetMap
+from publisher.render.entries import Entry, Link, SiteView, make_link
+from publisher.render.page_cache import PageCache
+from publisher.render.pagination import paginate
+from publisher.render.structured import json_ld
+
+log = logging.getLogger(__name__)
+
+Rendered = tuple[str, bytes | Deferred]
+LATEST_ARTICLES = 6
+LATEST_EPISODES = 5
+
+
+def theme_dir() -> Path:
+    """The default theme shipped inside the package."""
+    return Path(str(files("publisher.theme")))
+
+
+class _OptionalBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds; a full or read-only disk only skips keeping one."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as err:
+            log.debug("not keeping a compiled template (%s)", err)
+
+
+def make_environment(site_templates: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """A fresh Jinja environment: site templates first, then the default theme.
+
+    ``compiled`` is a folder where compiled templates are kept between builds.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    if site_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(site_templates))
+    loaders.append(jinja2.FileSystemLoader(theme_dir()))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=_OptionalBytecodeCache(str(compiled)) if compiled else None,
+    )
+
+
+def _social(entry: Entry) -> dict[str, str]:
+    """Open Graph facts of an item page: its type, its own image, its audio."""
+    social = {"type": "article"}
+    if entry.extras.cover is not None:
+        social["image"] = entry.extras.cover.abs_url
+    if entry.audio is not None:
+        social["audio"] = entry.audio.link.abs_url
+        social["audio_type"] = entry.audio.mime_type
+    return social
+
+
+class PageRenderer:
+    """Renders every page of one build with shared template globals."""
+
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        view: SiteView,
+        assets: AssetMap,
+        artwork: Link | None,
+        cache: PageCache | None = None,
+    ) -> None:
+        self.env = env
+        self.view = view
+        self.artwork = artwork
+        self.cache = cache
+        config = view.config
+        env.globals.update(
+            site=config.site,
+            podcast=config.podcast,
+            view=view,
+            feed=make_link(config, "feed.xml"),
+            articles_feed=make_link(config, "articles/feed.xml"),
+            home=make_link(config, ""),
+            artwork=artwork,
+            asset=lambda name: make_link(config, assets.path(name)).url,
+            link=lambda path: make_link(config, path),
+        )
+
+    def render(self, template: str, page: Link, **context: Any) -> str:
+        """Render one template, turning template mistakes into errors naming the file."""
+        try:
+            return self.env.get_template(template).render(page=page, **context)
+        except jinja2.TemplateSyntaxError as err:
+            raise ContentError(f"template error: {err.message}", err.filename, err.lineno) from err
+        except jinja2.TemplateNotFound as err:
+            raise ContentError(f"template {err.name} not found in templates/ or the theme") from err
+        except jinja2.UndefinedError as err:
+            raise ContentError(f"template {template}: {err.message}") from err
+
+    def _page(
+        self,
+        path: str,
+        template: str,
+        page: Link,
+        derived: Callable[[], dict[str, Any]] | None = None,
+        **context: Any,
+    ) -> Rendered:
+        """(path, content) of one page, taken from the last build when its key is unchanged.
+
+        ``derived`` makes context that follows from ``context`` and the settings alone, so it
+        is left out of the key and made only when the page is rendered.
+        """
+        if self.cache is not None:
+            key = self.cache.key(path, template, {"page": page, **context})
+            known = self.cache.get(path, key)
+            if known is not None:
+                return path, known
+        extra = derived() if derived else {}
+        data = self.render(template, page, **context, **extra).encode()
+        if self.cache is not None:
+            self.cache.put(path, key, data)
+        return path, data
+
+    def pages(self) -> Iterator[Rendered]:
+        """Every HTML page, sitemap and robots.txt as (output path, text)."""
+        yield from self._home()
+        yield from self._items("articles", "article.html", self.view.articles)
+        yield from self._items("episodes", "episode.html", self.view.episodes)
+        yield from self._tags()
+        yield from self._extras()
+
+    def _link(self, path: str) -> Link:
+        return make_link(self.view.config, path)
+
+    def _home(self) -> Iterator[Rendered]:
+        view = self.view
+        latest = view.episodes[0] if view.episodes else None
+        yield self._page(
+            "index.html",
+            "index.html",
+            self._link(""),
+            lambda: {"structured": json_ld(structured.series(view.config, self.artwork))},
+            latest_episode=latest,
+            latest_companion=view.companion(latest) if latest else None,
+            episodes=view.episodes[1 : LATEST_EPISODES + 1],
+            articles=view.articles[:LATEST_ARTICLES],
+        )
+
+    def _items(self, folder: str, template: str, entries: tuple[Entry, ...]) -> Iterator[Rendered]:
+        """A paginated archive and one page per entry."""
+        size = self.view.config.site.page_size
+        for page in paginate(entries, size, f"{folder}/"):
+            yield self._page(
+                page.path + "index.html",
+                f"{folder}.html",
+                self._link(page.path),
+                entries=page.items,
+                pagination=page,
+            )
+        for entry in entries:
+            yield self._item_page(template, entry)
+
+    def _item_page(self, template: str, entry: Entry) -> Rendered:
+        config = self.view.config
+        describe = structured.article if entry.kind == "article" else structured.episode
+        return self._page(
+            entry.link.path + "index.html",
+            template,
+            entry.link,
+            lambda: {
+                "structured": json_ld(describe(config, entry, self.artwork)),
+                "social": _social(entry),
+            },
+            entry=entry,
+            companion=self.view.companion(entry),
+            related=self.view.related(entry) if entry.kind == "article" else [],
+        )
+
+    def _tags(self) -> Iterator[Rendered]:
+        index = self.view.tag_index()
+        yield self._page("tags/index.html", "tags.html", self._link("tags/"), tags=index)
+        for slug, (name, entries) in index.items():
+            path = f"tags/{slug}/"
+            yield self._page(
+                path + "index.html", "tag.html", self._link(path), tag=name, entries=entries
+            )
+
+    def _extras(self) -> Iterator[Rendered]:
+        yield self._page("search/index.html", "search.html", self._link("search/"))
+        yield self._page("404.html", "404.html", self._link("404.html"))
+        yield self._page("robots.txt", "robots.txt", self._link("robots.txt"))
+        urls = self._sitemap_urls()
+        yield self._page("sitemap.xml", "sitemap.xml", self._link("sitemap.xml"), urls=urls)
+
+    def _sitemap_urls(self) -> list[tuple[str, str]]:
+        view = self.view
+        size = view.config.site.page_size
+        items = [*view.articles, *view.episodes]
+        newest = max((e.last_modified.date().isoformat() for e in items), default="")
+        urls = [(self._link(p).abs_url, newest) for p in ("", "tags/", "search/")]
+        for folder, archive in (("articles/", view.articles), ("episodes/", view.episodes)):
+            for page in paginate(archive, size, folder):
+                stamp = page.items[0].iso_date if page.items else newest
+                urls.append((self._link(page.path).abs_url, stamp))
+        urls += [(e.link.abs_url, e.last_modified.date().isoformat()) for e in items]
+        for slug, (_, entries) in view.tag_index().items():
+            urls.append((self._link(f"tags/{slug}/").abs_url, entries[0].iso_date))
+        return sorted(urls)

@@ -1,0 +1,159 @@
+"""Render the whole site in memory: the model as listeners see it at one moment, to a tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher import __version__
+from publisher.cache import BuildCache, digest
+from publisher.config.settings import Config
+from publisher.content.model import Site
+from publisher.dates import localize_now
+from publisher.errors import Problem, ProblemsFound
+from publisher.output.tree import OutputTree
+from publisher.progress import Progress, no_progress
+from publisher.render.assets import AssetMap, collect_assets
+from publisher.render.entries import Link, SiteView, build_site_view, make_link
+from publisher.render.episode_files import add_episode_files
+from publisher.render.feeds import articles_feed, podcast_feed
+from publisher.render.page_cache import PageCache, templates_fingerprint
+from publisher.render.pages import PageRenderer, make_environment, theme_dir
+from publisher.render.search import search_index
+from publisher.render.texts import render_texts
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The site as listeners see it at ``now``, with the theme it is rendered with."""
+
+    site: Site
+    """Only what is released at ``now`` (or everything, for a drafts preview)."""
+    now: dt.datetime
+    templates: str
+    """A hash of every template and static file of the theme and the site's overrides."""
+    templates_use_view: bool
+
+
+def site_at(site: Site, now: dt.datetime, include_unreleased: bool = False) -> Moment:
+    """The released view of ``site`` at ``now``; an episode due without audio stops here."""
+    now = localize_now(now, site.config.site.tz)
+    _refuse_due_episodes_without_audio(site, now)
+    templates, uses_view = templates_fingerprint(_theme_folders(site.config))
+    return Moment(site.visible(now, include_unreleased), now, templates, uses_view)
+
+
+def render_site(
+    site: Site,
+    now: dt.datetime,
+    include_unreleased: bool = False,
+    cache: BuildCache | None = None,
+    out: Path | None = None,
+    progress: Progress = no_progress,
+) -> OutputTree:
+    """Every output file of the site as listeners see it at ``now``, in memory."""
+    return render_moment(site_at(site, now, include_unreleased), cache, out, progress)
+
+
+def render_moment(
+    moment: Moment,
+    cache: BuildCache | None = None,
+    out: Path | None = None,
+    progress: Progress = no_progress,
+) -> OutputTree:
+    """Render ``moment``: static files, tagged audio, pages, feeds and the search index.
+
+    With a ``cache`` and the ``out`` folder of the last build, unchanged pages are read back
+    instead of rendered. ``progress`` hears about the Markdown conversion, the long step.
+    """
+    cache = cache or BuildCache()
+    site, config = moment.site, moment.site.config
+    tree = OutputTree()
+    assets = collect_assets(theme_dir() / "static", config.root / "templates" / "static", tree)
+    artwork = _add_artwork(config, tree)
+    texts = render_texts(site, cache, progress)
+    add_episode_files(site, texts, tree, cache)
+    view = build_site_view(site, texts, moment.now, tree.size)
+    pages = _page_cache(moment, view, assets, artwork, cache, out)
+    renderer = PageRenderer(
+        make_environment(config.root / "templates", cache.folder("templates")),
+        view,
+        assets,
+        artwork,
+        pages,
+    )
+    for path, text in renderer.pages():
+        tree.add(path, text)
+    _add_feeds_and_index(site, view, artwork, pages, tree)
+    return tree
+
+
+def output_key(moment: Moment, content_key: str, out: Path) -> str:
+    """Everything the output depends on: sources, templates, the visible items, the folder."""
+    now, visible = moment.now, moment.site
+    shown = [(i.slug, i.is_released(now)) for i in (*visible.articles, *visible.episodes)]
+    return digest(__version__, content_key, moment.templates, shown, str(out.resolve()))
+
+
+def _add_feeds_and_index(
+    site: Site, view: SiteView, artwork: Link | None, pages: PageCache, tree: OutputTree
+) -> None:
+    episodes = [e.fingerprint for e in view.episodes]
+    articles = [e.fingerprint for e in view.articles]
+    products = {
+        "feed.xml": (
+            digest(pages.base_key, site.show_guid, episodes),
+            lambda: podcast_feed(view, site.show_guid, artwork),
+        ),
+        "articles/feed.xml": (digest(pages.base_key, articles), lambda: articles_feed(view)),
+        "search/index.json": (
+            digest(pages.base_key, articles, episodes),
+            lambda: search_index(view),
+        ),
+    }
+    for path, (key, make) in products.items():
+        tree.add(path, pages.product(path, key, make))
+
+
+def _theme_folders(config: Config) -> list[Path]:
+    return [theme_dir(), config.root / "templates"]
+
+
+def _refuse_due_episodes_without_audio(site: Site, now: dt.datetime) -> None:
+    due = [e for e in site.episodes if e.is_due_without_audio(now)]
+    if due:
+        raise ProblemsFound(
+            [
+                Problem(
+                    f"this episode is due ({e.date:%A %d %B %Y %H:%M}) but has no audio: add its "
+                    ".mp3, or move its date, or mark it 'draft: true'",
+                    e.source.parent,
+                )
+                for e in due
+            ]
+        )
+
+
+def _page_cache(
+    moment: Moment,
+    view: SiteView,
+    assets: AssetMap,
+    artwork: Link | None,
+    cache: BuildCache,
+    out: Path | None,
+) -> PageCache:
+    config = moment.site.config
+    entries = (*view.articles, *view.episodes)
+    whole_site = [e.fingerprint for e in entries] if moment.templates_use_view else []
+    base = digest(__version__, repr(config), moment.templates, assets.paths, artwork, whole_site)
+    return PageCache(cache, out, base)
+
+
+def _add_artwork(config: Config, tree: OutputTree) -> Link | None:
+    artwork = config.podcast.artwork
+    if artwork is None:
+        return None
+    name = "artwork" + artwork.suffix.lower()
+    content = (config.root / artwork).read_bytes()
+    return make_link(config, AssetMap().add(name, content, tree))

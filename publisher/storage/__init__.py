@@ -1,0 +1,1 @@
+"""Storage: publish targets (a folder, S3-compatible buckets) behind one interface."""

@@ -1,0 +1,140 @@
+"""What every publish target offers: the Target protocol, file states, the manifest format."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from publisher.errors import StorageError
+from publisher.storage.headers import Headers
+from publisher.storage.lock import LockHolder
+
+MANIFEST_NAME = ".publisher-manifest.json"
+
+
+LOCK_NAME = ".publisher-lock"
+
+
+DEFAULT_TARGET = "_publish"
+
+
+MANIFEST_VERSION = 1
+
+
+class Target(Protocol):
+    """Where a site is published. Paths are output paths such as ``episodes/a/a.mp3``."""
+
+    description: str
+
+    def inventory(self) -> dict[str, FileState]:
+        """Everything published so far, from one listing and the manifest."""
+        ...
+
+    def inspect(self, paths: list[str]) -> dict[str, FileState]:
+        """Ask the target itself about files the manifest does not vouch for."""
+        ...
+
+    def read(self, path: str) -> bytes | None:
+        """The published file at ``path``, or ``None`` when there is none."""
+        ...
+
+    def read_head(self, path: str, length: int) -> bytes | None:
+        """The first ``length`` bytes of the published file at ``path``, or ``None``."""
+        ...
+
+    def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None: ...
+
+    def delete(self, paths: list[str]) -> None: ...
+
+    def write_manifest(self, files: dict[str, FileState]) -> None: ...
+
+    def lock(self, holder: bytes) -> bytes | None:
+        """Take the publish lock; return the current holder's note when someone has it."""
+        ...
+
+    def lock_note(self) -> bytes | None:
+        """The note of the publish lock if one is held, without taking it."""
+        ...
+
+    def unlock(self) -> None: ...
+
+
+def lock_refusal(target: Target, note: bytes, site: Path) -> StorageError:
+    """The error for a lock someone else may hold, with the exact command to clear it."""
+    holder = LockHolder.from_bytes(note)
+    who = holder.describe() if holder else "an unknown publish"
+    site_option = "" if site == Path(".") else f"--site {site} "
+    return StorageError(
+        f"another publish is running ({who}). If none is (a publish interrupted on another "
+        "machine leaves its lock behind, and publisher cannot tell from here), run: "
+        f"publisher {site_option}publish --break-lock",
+        target.description + LOCK_NAME,
+    )
+
+
+def manifest_bytes(files: dict[str, FileState]) -> bytes:
+    """The manifest: every published file's size, hash and headers, in a stable order."""
+    entries = {
+        path: {
+            "size": state.size,
+            "sha256": state.sha256,
+            "content_type": state.content_type,
+            "cache_control": state.cache_control,
+        }
+        for path, state in sorted(files.items())
+    }
+    document = {"generator": "publisher", "version": MANIFEST_VERSION, "files": entries}
+    return (json.dumps(document, indent=1, sort_keys=True) + "\n").encode()
+
+
+def parse_manifest(data: bytes) -> dict[str, FileState]:
+    """Read a manifest; a damaged one is ignored (every file is then verified or re-sent)."""
+    try:
+        document = json.loads(data)
+        files = document["files"]
+        return {
+            str(path): FileState(
+                int(entry["size"]),
+                entry.get("sha256"),
+                entry.get("content_type"),
+                entry.get("cache_control"),
+            )
+            for path, entry in files.items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def merge_inventory(sizes: dict[str, int], manifest: dict[str, FileState]) -> dict[str, FileState]:
+    """Trust the manifest only for files the listing shows with the same size.
+
+    >>> merged = merge_inventory({"a": 3, "b": 4}, {"a": FileState(3, "x"), "b": FileState(5, "y")})
+    >>> merged["a"].sha256, merged["b"].sha256
+    ('x', None)
+    """
+    merged = {}
+    for path, size in sorted(sizes.items()):
+        known = manifest.get(path)
+        merged[path] = known if known is not None and known.size == size else FileState(size, None)
+    return merged
+
+
+def batched(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What is known of one file: its bytes (size, sha256) and the headers it is served with.
+
+    For a remote file ``sha256`` is ``None`` when the target could not say (then it is uploaded).
+    """
+
+    size: int
+    sha256: str | None
+    content_type: str | None = None
+    cache_control: str | None = None

@@ -1,0 +1,113 @@
+"""Publish targets: a local folder or an S3-compatible bucket, behind one small interface."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from publisher.cache import file_sha256
+from publisher.errors import StorageError
+from publisher.storage.base import (
+    LOCK_NAME,
+    MANIFEST_NAME,
+    FileState,
+    manifest_bytes,
+    merge_inventory,
+    parse_manifest,
+)
+from publisher.storage.headers import Headers
+
+
+class LocalTarget:
+    """A folder that receives the site, with the same rules as a bucket."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.description = f"{root}/"
+
+    def _guard(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise StorageError("the publish target is a file, not a folder", self.root)
+        if self.root.is_dir() and any(self.root.iterdir()) and not self._manifest().exists():
+            raise StorageError(
+                "the publish folder is not empty and was not made by publisher; "
+                "choose an empty folder so nothing of yours is overwritten",
+                self.root,
+            )
+
+    def _manifest(self) -> Path:
+        return self.root / MANIFEST_NAME
+
+    def inventory(self) -> dict[str, FileState]:
+        self._guard()
+        if not self.root.is_dir():
+            return {}
+        sizes = {
+            path.relative_to(self.root).as_posix(): path.stat().st_size
+            for path in self.root.rglob("*")
+            if path.is_file() and not path.name.startswith(".")
+        }
+        manifest = self._manifest()
+        known = parse_manifest(manifest.read_bytes()) if manifest.exists() else {}
+        return merge_inventory(sizes, known)
+
+    def inspect(self, paths: list[str]) -> dict[str, FileState]:
+        return {
+            p: FileState((self.root / p).stat().st_size, file_sha256(self.root / p)) for p in paths
+        }
+
+    def read(self, path: str) -> bytes | None:
+        target = self.root / path
+        return target.read_bytes() if target.is_file() else None
+
+    def read_head(self, path: str, length: int) -> bytes | None:
+        target = self.root / path
+        if not target.is_file():
+            return None
+        with target.open("rb") as stream:
+            return stream.read(length)
+
+    def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
+        destination = self.root / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=destination.parent, prefix=".upload-")
+        os.close(handle)
+        try:
+            shutil.copyfile(source, temp)
+            os.chmod(temp, 0o644)
+            os.replace(temp, destination)
+        except OSError as err:
+            Path(temp).unlink(missing_ok=True)
+            raise StorageError(f"cannot write: {err.strerror}", destination) from err
+
+    def delete(self, paths: list[str]) -> None:
+        for path in paths:
+            target = self.root / path
+            target.unlink(missing_ok=True)
+            for parent in target.parents:
+                if parent == self.root or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+
+    def write_manifest(self, files: dict[str, FileState]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._manifest().write_bytes(manifest_bytes(files))
+
+    def lock(self, holder: bytes) -> bytes | None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(self.root / LOCK_NAME, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return (self.root / LOCK_NAME).read_bytes()
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(holder)
+        return None
+
+    def lock_note(self) -> bytes | None:
+        lock = self.root / LOCK_NAME
+        return lock.read_bytes() if lock.is_file() else None
+
+    def unlock(self) -> None:
+        (self.root / LOCK_NAME).unlink(missing_ok=True)

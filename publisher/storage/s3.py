@@ -1,0 +1,289 @@
+"""S3 and S3-compatible stores (AWS, Cloudflare R2, Backblaze B2, MinIO) through boto3.
+
+Credentials, region and ``AWS_ENDPOINT_URL`` come the standard AWS way; ``site.toml`` may set
+the endpoint, region and profile but never a secret.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+import botocore.session
+from boto3.exceptions import Boto3Error
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    InvalidRegionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+
+from publisher.config.settings import PublishSettings
+from publisher.errors import StorageError
+from publisher.storage.base import (
+    LOCK_NAME,
+    MANIFEST_NAME,
+    FileState,
+    batched,
+    manifest_bytes,
+    merge_inventory,
+    parse_manifest,
+)
+from publisher.storage.headers import Headers
+
+log = logging.getLogger(__name__)
+
+MiB = 1024 * 1024
+DELETE_BATCH = 1000
+LOCK_TAKEN = ("PreconditionFailed", "412", "ConditionalRequestConflict")
+ACCESS_CODES = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403"}
+RETRIES = 5  # after the first attempt, unless AWS_MAX_ATTEMPTS or the profile says otherwise
+
+
+class S3Target:
+    """A bucket and key prefix; every key this target touches starts with the prefix."""
+
+    def __init__(self, bucket: str, prefix: str, settings: PublishSettings) -> None:
+        if not bucket:
+            raise StorageError("the s3:// target needs a bucket name: s3://bucket/prefix")
+        self.bucket = bucket
+        self.prefix = f"{prefix}/" if prefix else ""
+        self.description = f"s3://{bucket}/{self.prefix}"
+        self.settings = settings
+        self._lock_listed: bool | None = None
+        """Whether the last inventory's listing showed a lock object (None: not listed yet)."""
+        with self._errors("connecting"):
+            self.client = _client(settings)
+        threshold = settings.multipart_threshold_mb * MiB
+        self.transfer = TransferConfig(multipart_threshold=threshold, multipart_chunksize=threshold)
+
+    def key(self, path: str) -> str:
+        return self.prefix + path
+
+    @contextmanager
+    def _errors(self, action: str, path: str = "") -> Iterator[None]:
+        where = self.description + path
+        try:
+            yield
+        except NoCredentialsError as err:
+            raise StorageError(
+                "no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                "(or AWS_PROFILE) before publishing",
+                where,
+            ) from err
+        except ClientError as err:
+            raise StorageError(_client_error_message(action, err, self.bucket), where) from err
+        except (BotoCoreError, Boto3Error) as err:
+            raise StorageError(_setup_message(action, err, self.settings), where) from err
+        except ValueError as err:
+            if not str(err).startswith("Invalid endpoint"):
+                raise
+            raise StorageError(_setup_message(action, err, self.settings), where) from err
+
+    def inventory(self) -> dict[str, FileState]:
+        sizes: dict[str, int] = {}
+        self._lock_listed = False
+        with self._errors("listing the bucket"):
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self.prefix
+            )
+            for page in pages:
+                for item in page.get("Contents", []):
+                    path = item["Key"][len(self.prefix) :]
+                    if path and path not in (MANIFEST_NAME, LOCK_NAME):
+                        sizes[path] = int(item["Size"])
+                    self._lock_listed = self._lock_listed or path == LOCK_NAME
+        return merge_inventory(sizes, self._read_manifest())
+
+    def _read_manifest(self) -> dict[str, FileState]:
+        body = self.read(MANIFEST_NAME)
+        return parse_manifest(body) if body else {}
+
+    def read(self, path: str) -> bytes | None:
+        return self._get(path)
+
+    def read_head(self, path: str, length: int) -> bytes | None:
+        return self._get(path, f"bytes=0-{length - 1}")
+
+    def _get(self, path: str, byte_range: str = "") -> bytes | None:
+        extra = {"Range": byte_range} if byte_range else {}
+        try:
+            with self._errors("reading", path):
+                response = self.client.get_object(Bucket=self.bucket, Key=self.key(path), **extra)
+                return bytes(response["Body"].read())
+        except StorageError as err:
+            missing = ("NoSuchKey", "404")
+            if isinstance(err.__cause__, ClientError) and _code(err.__cause__) in missing:
+                return None
+            raise
+
+    def inspect(self, paths: list[str]) -> dict[str, FileState]:
+        found = {}
+        for path in paths:
+            with self._errors("reading object metadata", path):
+                head = self.client.head_object(Bucket=self.bucket, Key=self.key(path))
+            found[path] = FileState(
+                int(head["ContentLength"]),
+                head.get("Metadata", {}).get("sha256"),
+                head.get("ContentType"),
+                head.get("CacheControl"),
+            )
+        return found
+
+    def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
+        extra = {
+            "ContentType": headers.content_type,
+            "CacheControl": headers.cache_control,
+            "Metadata": {"sha256": sha256},
+        }
+        with self._errors("upload", path):
+            self.client.upload_file(
+                str(source), self.bucket, self.key(path), ExtraArgs=extra, Config=self.transfer
+            )
+
+    def delete(self, paths: list[str]) -> None:
+        for batch in batched(sorted(paths), DELETE_BATCH):
+            objects = [{"Key": self.key(path)} for path in batch]
+            with self._errors("delete", batch[0]):
+                response = self.client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True}
+                )
+            errors = response.get("Errors", [])
+            if errors:
+                first = errors[0]
+                raise StorageError(
+                    f"delete failed for {len(errors)} object(s): {first.get('Code')}",
+                    f"s3://{self.bucket}/{first.get('Key')}",
+                )
+
+    def write_manifest(self, files: dict[str, FileState]) -> None:
+        with self._errors("writing the manifest", MANIFEST_NAME):
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.key(MANIFEST_NAME),
+                Body=manifest_bytes(files),
+                ContentType="application/json",
+                CacheControl="no-cache",
+            )
+
+    def lock(self, holder: bytes) -> bytes | None:
+        key = self.key(LOCK_NAME)
+        try:
+            with self._errors("taking the publish lock", LOCK_NAME):
+                # A conditional write: only one publish can create the lock object.
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=holder, IfNoneMatch="*")
+        except StorageError as err:
+            if isinstance(err.__cause__, ClientError) and _code(err.__cause__) in LOCK_TAKEN:
+                return self.read(LOCK_NAME) or b"{}"
+            raise
+        return None
+
+    def lock_note(self) -> bytes | None:
+        if self._lock_listed is False:
+            return None  # the inventory's listing just showed there is none: no request
+        return self.read(LOCK_NAME)
+
+    def unlock(self) -> None:
+        with self._errors("releasing the publish lock", LOCK_NAME):
+            self.client.delete_object(Bucket=self.bucket, Key=self.key(LOCK_NAME))
+
+
+def _code(err: ClientError) -> str:
+    return str(err.response.get("Error", {}).get("Code", ""))
+
+
+def _client_error_message(action: str, err: ClientError, bucket: str) -> str:
+    code = _code(err)
+    if code == "NoSuchBucket":
+        return f"bucket {bucket!r} does not exist; check [publish] target in site.toml"
+    if code in ACCESS_CODES:
+        return (
+            f"{action} was refused ({code}); check the credentials (AWS_ACCESS_KEY_ID, "
+            "AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and that they may write to this bucket"
+        )
+    message = err.response.get("Error", {}).get("Message", "")
+    return f"{action} failed: {code} {message}".strip()
+
+
+def _client(settings: PublishSettings) -> Any:
+    """An S3 client from the standard AWS settings, overridden by ``[publish]`` in site.toml."""
+    core = botocore.session.Session()
+    session = boto3.session.Session(botocore_session=core, profile_name=settings.profile or None)
+    retries: dict[str, Any] = {"mode": "standard"}
+    if core.get_config_variable("max_attempts") is None:
+        retries["max_attempts"] = RETRIES
+    return session.client(
+        "s3",
+        endpoint_url=settings.endpoint_url or None,
+        region_name=settings.region or None,
+        config=BotoConfig(
+            # boto3 >= 1.36 adds CRC checksums by default; R2, B2 and MinIO have refused them.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+            retries=retries,
+            max_pool_connections=max(10, settings.concurrency * 4),
+        ),
+    )
+
+
+def _region_setting(settings: PublishSettings) -> str:
+    return "[publish] region in site.toml" if settings.region else "AWS_DEFAULT_REGION"
+
+
+def _endpoint_setting(settings: PublishSettings) -> str:
+    return "[publish] endpoint_url in site.toml" if settings.endpoint_url else "AWS_ENDPOINT_URL"
+
+
+def _is_aws(url: str) -> bool:
+    return (urlsplit(url).hostname or "").endswith(".amazonaws.com")
+
+
+def _setup_message(action: str, err: Exception, settings: PublishSettings) -> str:
+    """One line naming the setting behind a failure to reach the store, and what to do."""
+    if isinstance(err, ProfileNotFound):
+        where = "[publish] profile in site.toml" if settings.profile else "AWS_PROFILE"
+        return (
+            f"the AWS profile {err.kwargs.get('profile')!r} is in neither ~/.aws/config nor "
+            f"~/.aws/credentials; fix {where} or remove it"
+        )
+    if isinstance(err, PartialCredentialsError):
+        return (
+            f"incomplete credentials ({err.kwargs.get('cred_var')} is missing): set both "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY before publishing"
+        )
+    if isinstance(err, InvalidRegionError):
+        return (
+            f"{err.kwargs.get('region_name')!r} is not a region name; set "
+            f"{_region_setting(settings)} to one such as eu-west-2 (R2: auto), or remove it"
+        )
+    if isinstance(err, EndpointConnectionError):
+        parts = urlsplit(str(err.kwargs.get("endpoint_url", "")))
+        url = f"{parts.scheme}://{parts.netloc}"
+        setting = (
+            f"the region ({_region_setting(settings)})"
+            if _is_aws(url) and not settings.endpoint_url
+            else _endpoint_setting(settings)
+        )
+        return f"cannot connect to {url}; check {setting} and the network, then publish again"
+    if isinstance(err, ValueError) and str(err).startswith("Invalid endpoint"):
+        url = str(err).partition(":")[2].strip()
+        if _is_aws(url) and not settings.endpoint_url:
+            return (
+                f"no valid region for the AWS endpoint {url}; set {_region_setting(settings)} "
+                "to a region such as eu-west-2"
+            )
+        return (
+            f"the endpoint {url!r} is not a URL; set {_endpoint_setting(settings)} to one such "
+            "as https://<account>.r2.cloudflarestorage.com, or remove it to publish to AWS"
+        )
+    return " ".join(f"{action} failed: {err}".split())
