@@ -316,8 +316,10 @@ def _lock_holder(now: dt.datetime) -> LockHolder:
         repository = os.environ.get("GITHUB_REPOSITORY", "")
         workflow = os.environ.get("GITHUB_WORKFLOW", "")
         run_id = os.environ.get("GITHUB_RUN_ID", "")
-        if repository and workflow and run_id.isdigit():
-            return LockHolder.workflow_run(f"{repository} {workflow}", int(run_id), now)
+        attempt = os.environ.get("GITHUB_RUN_ATTEMPT", "1")
+        if repository and workflow and run_id.isdigit() and attempt.isdigit():
+            name = f"{repository} {workflow}"
+            return LockHolder.workflow_run(name, int(run_id), int(attempt), now)
     return LockHolder.here(now)
 
 

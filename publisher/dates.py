@@ -60,14 +60,27 @@ def resolve_date(
     '2025-07-06T06:00:00+01:00'
     >>> resolve_date("2025-01-05T08:00:00Z", london).isoformat()
     '2025-01-05T08:00:00+00:00'
+    >>> resolve_date("9999-12-31T23:59-12:00", london)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 9999-12-31 is too far away to be a release date; write a date between the ...
     """
     if isinstance(value, str):
         value = _parse_iso(value)
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, release_time, tzinfo=tz)
-    raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM")
+        resolved = value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    elif isinstance(value, dt.date):
+        resolved = dt.datetime.combine(value, release_time, tzinfo=tz)
+    else:
+        raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD or YYYY-MM-DD HH:MM")
+    try:
+        resolved.astimezone(dt.UTC)  # every comparison and feed date goes through UTC
+    except OverflowError as err:
+        raise ValueError(
+            f"{resolved.date().isoformat()} is too far away to be a release date; write a date "
+            "between the years 1 and 9999"
+        ) from err
+    return resolved
 
 
 def _parse_iso(text: str) -> dt.date | dt.datetime:

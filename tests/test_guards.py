@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import uuid
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from mutagen.mp4 import MP4
 
 from publisher.checks.run import check_project
 from publisher.content.ledger import read_ledger
@@ -44,8 +46,8 @@ def test_publish_pins_identities_once(small_site: SiteFactory, tmp_path: Path) -
     assert ledger.show_guid == expected
     assert sorted(ledger.episodes) == ["first", "second"]
     first = ledger.episodes["first"]
-    assert first.audio == "first.mp3"
-    assert first.size == (small_site.root / "_site/episodes/first/first.mp3").stat().st_size
+    assert first.audio.name == "first.mp3"
+    assert first.audio.size == (small_site.root / "_site/episodes/first/first.mp3").stat().st_size
     assert publish(small_site, tmp_path / "www") is False  # nothing new to pin
 
 
@@ -69,7 +71,7 @@ def test_changing_a_published_guid_is_refused(small_site: SiteFactory, tmp_path:
         "---\ntitle: First steps\ndate: 2026-01-04\nnumber: 1\nguid: something-new\n---\nx\n",
     )
     assert errors(small_site) == [
-        f"episodes/first/episode.md: error: guid: this episode was published with guid {old}; a new guid makes apps download it again as a new episode. Remove the guid line or set it back"
+        f"episodes/first/episode.md:5: error: guid: this episode was published with guid {old}; a new guid makes apps download it again as a new episode. Remove the guid line or set it back"
     ]
 
 
@@ -89,7 +91,7 @@ def test_replacing_released_audio_in_place_is_refused(
     guid = read_ledger(small_site.root).episodes["first"].guid
     publish(small_site, tmp_path / "www")
     assert read_ledger(small_site.root).episodes["first"].guid == guid
-    assert read_ledger(small_site.root).episodes["first"].audio == "first-v2.mp3"
+    assert read_ledger(small_site.root).episodes["first"].audio.name == "first-v2.mp3"
 
 
 def test_a_renamed_folder_is_recognised(small_site: SiteFactory, tmp_path: Path) -> None:
@@ -293,3 +295,84 @@ def test_new_show_artwork_reaches_new_episodes_and_leaves_released_files_alone(
     assert (target / "episodes/first/first.mp3").read_bytes() == released
     [cover] = ID3(target / "episodes/future/future.mp3").getall("APIC")
     assert cover.data == new_artwork
+
+
+def test_released_alternate_audio_keeps_its_bytes_too(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    shutil.copyfile(AUDIO / "tone.m4a", small_site.root / "episodes/first/first.m4a")
+    publish(small_site, target)
+    assert read_ledger(small_site.root).episodes["first"].file("first.m4a") is not None
+    released = (target / "episodes/first/first.m4a").read_bytes()
+    toml = small_site.root / "site.toml"
+    toml.write_text(toml.read_text().replace('title = "Test Show"', 'title = "A Renamed Show"'))
+    assert errors(small_site) == []
+    publish(small_site, target)
+    assert (target / "episodes/first/first.m4a").read_bytes() == released
+    # Replacing the alternate's audio under the same name is refused like the enclosure's.
+    recut = MP4(small_site.root / "episodes/first/first.m4a")
+    recut["\xa9nam"] = ["a new cut"]
+    recut.save()
+    assert errors(small_site)[0].startswith(
+        "episodes/first/first.m4a: error: this file was published with different audio"
+    )
+
+
+def test_files_released_under_an_older_ledger_keep_their_bytes(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    publish(small_site, target)
+    released = (target / "episodes/first/first.mp3").read_bytes()
+    ledger = small_site.root / "published.toml"
+    old_format = [
+        line for line in ledger.read_text().splitlines() if not line.startswith(("sha256", "tags"))
+    ]
+    ledger.write_text("\n".join(old_format) + "\n")
+    # A title of the same length keeps the tag's size: only the bytes would change.
+    small_site.write(
+        "episodes/first/episode.md",
+        "---\ntitle: Fifth steps\ndate: 2026-01-04\nnumber: 1\n---\nx\n",
+    )
+    shutil.rmtree(small_site.root / ".publisher-cache")
+    publish(small_site, target)
+    assert (target / "episodes/first/first.mp3").read_bytes() == released
+    assert (
+        read_ledger(small_site.root).episodes["first"].audio.sha256
+        == hashlib.sha256(released).hexdigest()
+    )
+
+
+def test_a_folder_renamed_with_its_guid_moves_its_record(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    publish(small_site, tmp_path / "www")
+    old = read_ledger(small_site.root).episodes["first"]
+    (small_site.root / "episodes/first").rename(small_site.root / "episodes/first-steps")
+    episode = small_site.root / "episodes/first-steps/episode.md"
+    episode.write_text(episode.read_text().replace("number: 1", f"number: 1\nguid: {old.guid}"))
+    publish(small_site, tmp_path / "www")
+    episodes = read_ledger(small_site.root).episodes
+    assert "first" not in episodes
+    assert episodes["first-steps"].guid == old.guid
+
+
+def test_unpublishing_an_episode_only_the_live_feed_knows_reserves_its_guid(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    publish(small_site, target)
+    (small_site.root / "published.toml").unlink()
+    guid = feed_ids(target)[1][-1]
+    shutil.rmtree(small_site.root / "episodes/first")
+    small_site.write(
+        "articles/2026-01-04-first-steps.md", "---\ntitle: First steps\ndate: 2026-01-04\n---\nx\n"
+    )
+    with pytest.raises(ProblemsFound):  # it would vanish from apps
+        prepare_publish(small_site.root, NOW, str(target))
+    run_publish(
+        prepare_publish(small_site.root, NOW, str(target), unpublish=frozenset({"first"})), HOLDER
+    )
+    entry = read_ledger(small_site.root).episodes["first"]
+    assert entry.unpublished is True and entry.guid == guid

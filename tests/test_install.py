@@ -113,7 +113,9 @@ def package_imports() -> dict[str, set[str]]:
 
 def test_every_import_comes_from_the_core_dependencies() -> None:
     imports = package_imports()
-    assert "PIL" in imports["publisher/checks/podcast.py"]  # the walk sees what a plain install needs
+    assert (
+        "PIL" in imports["publisher/checks/podcast.py"]
+    )  # the walk sees what a plain install needs
     closure = dependency_closure(core_requirements(REPO / "pyproject.toml"))
     assert "markupsafe" in closure  # through jinja2: the closure is transitive
     assert undeclared_imports(imports, closure, metadata.packages_distributions()) == []

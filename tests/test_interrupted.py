@@ -221,7 +221,7 @@ def test_a_lock_from_another_machine_names_the_exact_command(
         f"{target}/.publisher-lock: error: another publish is running (studio-laptop pid 4242 "
         "since 2026-01-10 05:59 UTC). If none is (a publish interrupted on another machine leaves "
         "its lock behind, and publisher cannot tell from here), run: publisher --site "
-        f"{small_site.root} publish --break-lock"
+        f"{small_site.root} publish --target {target} --break-lock"
     )
     nothing_to_do = run_cli(*argv)  # nothing to upload: it goes on, but says so
     assert nothing_to_do.returncode == 0
@@ -240,7 +240,7 @@ def test_a_later_run_of_the_serialised_workflow_clears_an_earlier_runs_lock(
 ) -> None:
     target = tmp_path / "www"
     argv = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", NOW]
-    earlier = LockHolder.workflow_run("owner/site publish", 100, parse_now("2026-01-10T05:10"))
+    earlier = LockHolder.workflow_run("owner/site publish", 100, 1, parse_now("2026-01-10T05:10"))
     target.mkdir()
     (target / ".publisher-manifest.json").write_text('{"files": {}}')
     (target / ".publisher-lock").write_bytes(earlier.to_bytes())

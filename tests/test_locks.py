@@ -210,11 +210,18 @@ def test_a_holder_whose_process_ended_here_is_gone() -> None:
 
 
 def test_an_earlier_run_of_a_serialised_workflow_is_gone() -> None:
-    earlier = LockHolder.workflow_run("owner/site publish", 7001, NOW)
-    later = LockHolder.workflow_run("owner/site publish", 7002, NOW)
+    earlier = LockHolder.workflow_run("owner/site publish", 7001, 1, NOW)
+    later = LockHolder.workflow_run("owner/site publish", 7002, 1, NOW)
     assert earlier.is_gone(later)
     assert not later.is_gone(later)
-    assert not LockHolder.workflow_run("owner/other publish", 7001, NOW).is_gone(later)
+    assert not LockHolder.workflow_run("owner/other publish", 7001, 1, NOW).is_gone(later)
+    rerun = LockHolder.workflow_run("owner/site publish", 7001, 2, NOW)  # "Re-run jobs"
+    assert earlier.is_gone(rerun)
+    assert (
+        rerun.describe()
+        == "workflow owner/site publish run 7001 attempt 2 since 2026-11-29 06:10 UTC"
+    )
+    assert LockHolder.from_bytes(rerun.to_bytes()) == rerun
     assert not earlier.is_gone(LockHolder.here(NOW))  # a laptop cannot tell
     assert earlier.describe() == "workflow owner/site publish run 7001 since 2026-11-29 06:10 UTC"
     assert LockHolder.from_bytes(earlier.to_bytes()) == earlier

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.conftest import AUDIO, SiteFactory, run_cli
+from tests.conftest import AUDIO, REPO, SiteFactory, run_cli
 
 THURSDAY = "2026-01-29T12:00"  # three days before "future" and "later" go out (1 Feb 06:00)
 
@@ -193,3 +193,48 @@ def test_a_live_episode_pushed_to_next_year_is_refused_by_the_cli(
         "episodes/first/episode.md:3: error: this episode is live, and its date 2027-01-03 06:00"
     )
     assert run_cli(*args, "--unpublish", "first").returncode == 0
+
+
+def test_links_in_the_notes_of_an_episode_waiting_for_audio_are_checked(
+    small_site: SiteFactory,
+) -> None:
+    (small_site.root / "episodes/future/future.mp3").unlink()
+    small_site.write(
+        "episodes/future/episode.md",
+        "---\ntitle: Future\ndate: 2026-02-01\nnumber: 3\n---\nSee [next week](/episodes/nope/).\n",
+    )
+    result = run_cli("--site", str(small_site.root), "check", "--now", THURSDAY)
+    assert result.returncode == 1
+    assert errors_of(small_site, result.stdout) == [
+        "on Sun 1 Feb 2026 06:00: episodes/future/episode.md:6: error: link to /episodes/nope/ points at nothing the site publishes"
+    ]
+
+
+def test_a_template_that_fails_only_on_a_later_release_does_not_stop_todays(
+    small_site: SiteFactory, tmp_path: Path
+) -> None:
+    theme = small_site.root / "templates"
+    theme.mkdir()
+    default = (REPO / "templates/episode.html").read_text()
+    broken = "{% block content %}{% if entry.number == 3 %}{{ entry.no_such_field }}{% endif %}"
+    (theme / "episode.html").write_text(default.replace("{% block content %}", broken, 1))
+    check = run_cli("--site", str(small_site.root), "check", "--now", THURSDAY)
+    assert check.returncode == 1
+    assert "Traceback" not in check.stderr + check.stdout
+    [line] = errors_of(small_site, check.stdout)
+    assert line.startswith("on Sun 1 Feb 2026 06:00: ")
+    target = tmp_path / "www"
+    args = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", THURSDAY]
+    today = run_cli(*args)
+    assert today.returncode == 0, today.stderr
+    assert "(fix it before that release)" in today.stderr
+
+
+def test_running_inside_the_site_after_a_run_from_outside_reuses_no_stale_paths(
+    small_site: SiteFactory,
+) -> None:
+    argv = ["build", "--now", THURSDAY]
+    assert run_cli("--site", str(small_site.root), *argv).returncode == 0
+    inside = run_cli(*argv, cwd=small_site.root)
+    assert inside.returncode == 0, inside.stderr
+    assert "Traceback" not in inside.stderr

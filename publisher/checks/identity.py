@@ -13,7 +13,8 @@ from lxml import etree
 
 from publisher.cache import BuildCache
 from publisher.config.settings import Config
-from publisher.content.ledger import LEDGER_NAME, Ledger, PublishedEpisode
+from publisher.content.audio import AudioInfo
+from publisher.content.ledger import LEDGER_NAME, Ledger, PublishedAudio, PublishedEpisode
 from publisher.content.model import Episode, Site
 from publisher.errors import Problem
 from publisher.output.tree import OutputTree
@@ -82,35 +83,44 @@ def _episode_changes(
                 f"guid: this episode was published with guid {published.guid}; a new guid makes "
                 "apps download it again as a new episode. Remove the guid line or set it back",
                 episode.source,
+                episode.line_of("guid"),
             )
         )
-    audio = episode.audio
-    if audio is None or audio.filename != published.audio:
-        return problems  # a new file name is a new URL: the safe way to replace audio
-    if cache.file_sha256(audio.source) != published.audio_sha256:
-        problems.append(
+    audio_files = (episode.audio, *episode.alternate_audio) if episode.audio else ()
+    for audio in audio_files:
+        released = published.file(audio.filename)
+        if released is not None:  # a new file name is a new URL: the safe way to replace audio
+            path = f"episodes/{episode.slug}/{audio.filename}"
+            problems += _released_file_changes(audio, released, path, tree, cache)
+    return problems
+
+
+def _released_file_changes(
+    audio: AudioInfo, released: PublishedAudio, path: str, tree: OutputTree, cache: BuildCache
+) -> list[Problem]:
+    """A released file must keep its bytes: its source audio and, for old ledgers, its size."""
+    new_name = f"{audio.source.stem}-v2{audio.source.suffix}"
+    if cache.file_sha256(audio.source) != released.source_sha256:
+        return [
             Problem(
                 "this file was published with different audio, and apps that downloaded part "
                 "of it break when it changes under the same name. Save the new cut under a new "
-                f"file name (e.g. {audio.source.stem}-v2{audio.source.suffix}), delete this one; "
-                "the episode keeps its GUID",
+                f"file name (e.g. {new_name}), delete this one; the episode keeps its GUID",
                 audio.source,
             )
-        )
-        return problems
-    path = f"episodes/{episode.slug}/{audio.filename}"
-    if path in tree and path not in tree.provisional and tree.size(path) != published.size:
-        problems.append(
+        ]
+    if path in tree and path not in tree.provisional and tree.size(path) != released.size:
+        return [
             Problem(
-                f"the published file would change size ({published.size} to {tree.size(path)} "
+                f"the published file would change size ({released.size} to {tree.size(path)} "
                 "bytes): it was released before publisher kept released files unchanged, and the "
                 "details in its tags (show artwork, show title, author or episode title) have "
-                "changed since. Set them back for now, or publish the audio under a new file name "
-                f"(e.g. {audio.source.stem}-v2{audio.source.suffix})",
+                "changed since. Set them back and publish once (publisher then keeps the released "
+                f"file as it is), or publish the audio under a new file name (e.g. {new_name})",
                 audio.source,
             )
-        )
-    return problems
+        ]
+    return []
 
 
 def _gone(
@@ -120,7 +130,7 @@ def _gone(
         (
             e for e in site.episodes
             if e.slug not in site.ledger.episodes and e.audio
-            and cache.file_sha256(e.audio.source) == published.audio_sha256
+            and cache.file_sha256(e.audio.source) == published.audio.source_sha256
         ),
         key=lambda e: f"episodes/{e.slug}/index.html" not in tree,  # released ones first
     )  # fmt: skip
@@ -270,3 +280,23 @@ def compare_with_live(
                 )
             )
     return problems
+
+
+def record_unpublished(
+    ledger: Ledger, live: bytes | None, config: Config, unpublish: frozenset[str]
+) -> Ledger:
+    """Note in ``ledger`` the episodes ``unpublish`` takes down that only the live feed knew
+    (no ``published.toml`` yet), so their GUIDs stay reserved."""
+    missing = unpublish - set(ledger.episodes)
+    if live is None or not missing:
+        return ledger
+    try:
+        items = {item.slug: item for item in _items(live, config).values()}
+    except etree.XMLSyntaxError:
+        return ledger
+    for slug in sorted(missing & set(items)):
+        item = items[slug]
+        name = item.path.rsplit("/", 1)[-1]
+        audio = PublishedAudio(name, "", int(item.length) if item.length.isdigit() else 0)
+        ledger = ledger.with_episode(slug, PublishedEpisode(item.guid, audio, unpublished=True))
+    return ledger

@@ -12,10 +12,11 @@ from publisher.checks.podcast import run_rules
 from publisher.content.loaders import Project
 from publisher.content.model import Episode, Item, Site
 from publisher.dates import localize_now
-from publisher.errors import Problem, ProblemsFound
+from publisher.errors import Problem, ProblemsFound, PublisherError
 from publisher.render.site import render_site
+from publisher.render.texts import render_texts
 
-STAND_IN_PAGE = b"<!doctype html><title>An episode waiting for its audio</title>"
+STAND_IN_PAGE = "<!doctype html><title>An episode waiting for its audio</title><main>{notes}</main>"
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,26 @@ def rehearse(
 def _rehearsal_problems(
     project: Project, moment: dt.datetime, waiting: list[Episode], cache: BuildCache | None
 ) -> list[Problem]:
+    """Every problem of the site at ``moment``, with the episodes in ``waiting`` assumed to
+    get their audio: their pages stand in with just their show notes, so links to them and
+    links in them are judged too."""
     site = project.site
     slugs = {e.slug for e in waiting}
     ready = replace(site, episodes=tuple(e for e in site.episodes if e.slug not in slugs))
     try:
         tree = render_site(ready, moment, cache=cache)
+        notes = render_texts(
+            replace(site, articles=(), episodes=tuple(waiting)), cache or BuildCache()
+        )
     except ProblemsFound as err:
         return err.problems
-    for slug in sorted(slugs):
-        tree.add(f"episodes/{slug}/index.html", STAND_IN_PAGE)
+    except PublisherError as err:  # e.g. a template that fails only on a later release
+        return [err.problem]
+    for episode in waiting:
+        text = notes[("episode", episode.slug)].html
+        tree.add(f"episodes/{episode.slug}/index.html", STAND_IN_PAGE.format(notes=text))
     return [
-        *run_rules(ready, tree, cache),
+        *run_rules(site, tree, cache),
         *check_output(TreeSource(tree), project.config, "(build)"),
     ]
 

@@ -1,15 +1,19 @@
 """``published.toml``: what listeners' apps have already seen, kept with the site and committed.
 
-It pins the show's ``podcast:guid`` and each released episode's GUID and audio, so a changed
-``base_url``, a renamed folder or a re-exported file cannot silently change identities.
+It pins the show's ``podcast:guid`` and each released episode's GUID and audio files, so a
+changed ``base_url``, a renamed folder or a re-exported file cannot silently change identities,
+and a released file keeps its bytes.
 """
 
 from __future__ import annotations
 
-import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+import tomli_w
 
 from publisher.errors import ContentError
 
@@ -21,20 +25,32 @@ HEADER = (
 
 
 @dataclass(frozen=True)
-class PublishedEpisode:
-    """One released episode as apps saw it."""
+class PublishedAudio:
+    """One released audio file as apps downloaded it."""
 
-    guid: str
-    audio: str
-    audio_sha256: str
+    name: str
+    source_sha256: str
     """SHA-256 of the editor's audio file it was made from."""
     size: int
     sha256: str = ""
     """SHA-256 of the published (tagged) file; empty in ledgers written before it was kept."""
     tags: str = ""
     """Key of the tags the published file carries, to tell when today's would differ."""
+
+
+@dataclass(frozen=True)
+class PublishedEpisode:
+    """One released episode: its GUID, its enclosure and any alternate audio."""
+
+    guid: str
+    audio: PublishedAudio
+    alternates: tuple[PublishedAudio, ...] = ()
     unpublished: bool = False
     """Taken out of the feed on purpose (``publish --unpublish``); its GUID stays reserved."""
+
+    def file(self, name: str) -> PublishedAudio | None:
+        """The released audio file called ``name``, if there is one."""
+        return next((f for f in (self.audio, *self.alternates) if f.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,9 @@ class Ledger:
 
     def with_episode(self, slug: str, episode: PublishedEpisode) -> Ledger:
         return replace(self, episodes={**self.episodes, slug: episode})
+
+    def without(self, slug: str) -> Ledger:
+        return replace(self, episodes={s: e for s, e in self.episodes.items() if s != slug})
 
     def unpublishing(self, slugs: frozenset[str]) -> Ledger:
         """This ledger with the episodes ``slugs`` marked as taken down on purpose."""
@@ -66,18 +85,7 @@ def read_ledger(root: Path) -> Ledger:
         return Ledger()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        episodes = {
-            str(slug): PublishedEpisode(
-                str(entry["guid"]),
-                str(entry["audio"]),
-                str(entry["audio_sha256"]),
-                int(entry["size"]),
-                str(entry.get("sha256", "")),
-                str(entry.get("tags", "")),
-                bool(entry.get("unpublished", False)),
-            )  # fmt: skip
-            for slug, entry in data.get("episodes", {}).items()
-        }
+        episodes = {str(slug): _episode(entry) for slug, entry in data.get("episodes", {}).items()}
         return Ledger(str(data.get("show", {}).get("guid", "")), episodes)
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as err:
         raise ContentError(
@@ -85,22 +93,48 @@ def read_ledger(root: Path) -> Ledger:
         ) from err
 
 
+def _episode(entry: Mapping[str, Any]) -> PublishedEpisode:
+    alternates = tuple(_audio(item) for item in entry.get("alternates", []))
+    unpublished = entry.get("unpublished", False)
+    if not isinstance(unpublished, bool):
+        raise ValueError(f"unpublished must be true or false, not {unpublished!r}")
+    return PublishedEpisode(str(entry["guid"]), _audio(entry), alternates, unpublished)
+
+
+def _audio(entry: Mapping[str, Any]) -> PublishedAudio:
+    return PublishedAudio(
+        str(entry["audio"]),
+        str(entry["audio_sha256"]),
+        int(entry["size"]),
+        str(entry.get("sha256", "")),
+        str(entry.get("tags", "")),
+    )
+
+
 def ledger_text(ledger: Ledger) -> str:
-    """Deterministic TOML; strings are written as JSON strings, which TOML accepts."""
-    lines = [HEADER, "[show]", f"guid = {json.dumps(ledger.show_guid)}", ""]
-    for slug, episode in sorted(ledger.episodes.items()):
-        lines += [
-            f"[episodes.{json.dumps(slug)}]",
-            f"guid = {json.dumps(episode.guid)}",
-            f"audio = {json.dumps(episode.audio)}",
-            f"audio_sha256 = {json.dumps(episode.audio_sha256)}",
-            f"size = {episode.size}",
-            *([f"sha256 = {json.dumps(episode.sha256)}"] if episode.sha256 else []),
-            *([f"tags = {json.dumps(episode.tags)}"] if episode.tags else []),
-            *(["unpublished = true"] if episode.unpublished else []),
-            "",
-        ]
-    return "\n".join(lines)
+    """Deterministic TOML: episodes sorted by folder name, keys in a fixed order."""
+    episodes = {slug: _episode_table(e) for slug, e in sorted(ledger.episodes.items())}
+    document = {"show": {"guid": ledger.show_guid}, "episodes": episodes}
+    return HEADER + "\n" + tomli_w.dumps(document)
+
+
+def _episode_table(episode: PublishedEpisode) -> dict[str, Any]:
+    table: dict[str, Any] = {"guid": episode.guid, **_audio_table(episode.audio)}
+    if episode.unpublished:
+        table["unpublished"] = True
+    if episode.alternates:
+        table["alternates"] = [_audio_table(a) for a in episode.alternates]
+    return table
+
+
+def _audio_table(audio: PublishedAudio) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "audio": audio.name,
+        "audio_sha256": audio.source_sha256,
+        "size": audio.size,
+    }
+    table.update({key: value for key in ("sha256", "tags") if (value := getattr(audio, key))})
+    return table
 
 
 def write_ledger(root: Path, ledger: Ledger) -> bool:

@@ -103,6 +103,7 @@ def _settings_key(config: Config, ledger: Ledger, cache: BuildCache) -> str:
     """What every loaded item depends on besides its own files."""
     artwork = config.root / config.podcast.artwork if config.podcast.artwork else None
     return digest(
+        str(config.root),  # loaded items hold paths spelled from it: --site . vs --site dir
         cache.file_sha256(config.config_path),
         cache.file_sha256(artwork) if artwork else "",
         ledger.show_guid,

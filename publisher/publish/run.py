@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from publisher.cache import BuildCache
-from publisher.checks.identity import compare_with_live, with_unpublished
+from publisher.checks.identity import compare_with_live, record_unpublished, with_unpublished
 from publisher.checks.rehearsal import rehearse
 from publisher.checks.run import check_rendered
 from publisher.config.settings import Config
@@ -19,7 +19,7 @@ from publisher.content.loaders import Project, load_project
 from publisher.errors import Problem, ProblemsFound, StorageError
 from publisher.output.tree import OutputTree
 from publisher.output.writer import Manifest, write_tree
-from publisher.publish.ledger_update import updated_ledger
+from publisher.publish.ledger_update import pin_legacy_releases, updated_ledger
 from publisher.publish.plan import PHASES, Plan, Upload, plan_sync
 from publisher.render.released import fetch_released_heads
 from publisher.render.site import render_site
@@ -48,6 +48,8 @@ class PreparedPublish:
     ledger: Ledger
     verified: int = 0
     """How many files the manifest did not cover and were inspected one by one."""
+    target_url: str | None = None
+    """The target as the command line named it, if it did."""
 
 
 def prepare_publish(
@@ -66,26 +68,47 @@ def prepare_publish(
     """
     cache = BuildCache.open(root)
     project = load_project(root, cache)
-    project = replace(project, site=with_unpublished(project.site, unpublish))
     config = project.config
-    out = out or root / "_site"
     url = target_url or config.publish.target or DEFAULT_TARGET
     target = open_target(url, config.publish, Path.cwd() if target_url else root)
+    inventory = target.inventory()
+    site = with_unpublished(pin_legacy_releases(project.site, inventory), unpublish)
+    project = replace(project, site=site)
+    out = out or root / "_site"
+    tree = _checked_tree(project, now, target, cache, out)
+    local = _local_states(write_tree(tree, out, root, cache), config)
+    cache.save()
+    remote, verified = _verified(target, inventory, local)
+    live = target.read("feed.xml")
+    _raise_errors(compare_with_live(site, tree, live, target.description + "feed.xml", unpublish))
+    plan = _plan(local, remote, prune, force, config, target)
+    shas = {path: state.sha256 or "" for path, state in local.items()}
+    ledger = updated_ledger(site, tree, site.ledger, cache, shas)
+    ledger = record_unpublished(ledger, live, config, unpublish)
+    return PreparedPublish(config, out, target, local, remote, plan, ledger, verified, target_url)
+
+
+def _checked_tree(
+    project: Project, now: dt.datetime, target: Target, cache: BuildCache, out: Path
+) -> OutputTree:
+    """The site rendered and checked; problems of later releases are warnings now."""
     tree = _render_keeping_released(project, now, target, cache, out)
     problems = check_rendered(project, tree, cache)
-    if any(p.is_error for p in problems):
-        raise ProblemsFound(problems)
-    for problem in problems:
-        log.warning("%s", problem)
+    _raise_errors(problems)
     for release in rehearse(project, now, problems, cache):
         for problem in release.problems:
             log.warning("%s (fix it before that release)", problem)
-    local = _local_states(write_tree(tree, out, root, cache), config)
-    cache.save()
-    remote, verified = _remote_states(target, local)
-    live = target.read("feed.xml")
-    where = target.description + "feed.xml"
-    _raise_errors(compare_with_live(project.site, tree, live, where, unpublish))
+    return tree
+
+
+def _plan(
+    local: dict[str, FileState],
+    remote: dict[str, FileState],
+    prune: bool,
+    force: bool,
+    config: Config,
+    target: Target,
+) -> Plan:
     plan = plan_sync(local, remote, prune)
     limit = config.publish.max_deletes
     if len(plan.deletes) > limit and not force:
@@ -94,9 +117,7 @@ def prepare_publish(
             "([publish] max_deletes); check the target is right, then run again with --force",
             target.description,
         )
-    shas = {path: state.sha256 or "" for path, state in local.items()}
-    ledger = updated_ledger(project.site, tree, project.site.ledger, cache, shas)
-    return PreparedPublish(config, out, target, local, remote, plan, ledger, verified)
+    return plan
 
 
 def _render_keeping_released(
@@ -129,9 +150,11 @@ def _local_states(manifest: Manifest, config: Config) -> dict[str, FileState]:
     return states
 
 
-def _remote_states(target: Target, local: dict[str, FileState]) -> tuple[dict[str, FileState], int]:
+def _verified(
+    target: Target, inventory: dict[str, FileState], local: dict[str, FileState]
+) -> tuple[dict[str, FileState], int]:
     """The target's inventory; files it cannot vouch for but whose size matches are inspected."""
-    remote = target.inventory()
+    remote = dict(inventory)
     unknown = [
         path
         for path, state in remote.items()
@@ -165,14 +188,14 @@ def run_publish(
         if note is not None and _clear_if_stale(target, note, holder):
             note = None
         if note is not None:
-            refusal = lock_refusal(target, note, prepared.config.root).problem
+            refusal = lock_refusal(target, note, prepared.config.root, prepared.target_url).problem
             log.warning("%s", replace(refusal, severity="warning"))
         return _run_locked(prepared, on_upload)  # nothing will be written: no lock needed
     note = target.lock(holder.to_bytes())
     if note is not None and _clear_if_stale(target, note, holder):
         note = target.lock(holder.to_bytes())
     if note is not None:
-        raise lock_refusal(target, note, prepared.config.root)
+        raise lock_refusal(target, note, prepared.config.root, prepared.target_url)
     try:
         return _run_locked(prepared, on_upload)
     finally:

@@ -37,7 +37,8 @@ def add_episode_files(
         for audio in (episode.audio, *episode.alternate_audio):
             path = folder + audio.filename
             copy = _deferred_copy(path, audio, tags, cover_key, cache)
-            tree.add(path, keep_released(path, audio, copy, published, tree, cache))
+            released = published.file(audio.filename) if published else None
+            tree.add(path, keep_released(path, audio, copy, released, tree, cache))
         for attachment in (episode.transcript, episode.cover):
             if attachment is not None:
                 tree.add(folder + attachment.filename, attachment.source)

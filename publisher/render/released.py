@@ -19,7 +19,7 @@ from typing import Protocol
 
 from publisher.cache import BuildCache, digest
 from publisher.content.audio import AudioInfo
-from publisher.content.ledger import PublishedEpisode
+from publisher.content.ledger import PublishedAudio
 from publisher.errors import Problem, StorageError
 from publisher.output.tree import Deferred, Original, OutputTree, Spliced
 from publisher.render.audiotags import mp3_audio_span
@@ -41,7 +41,7 @@ def keep_released(
     path: str,
     audio: AudioInfo,
     fresh: Deferred,
-    published: PublishedEpisode | None,
+    published: PublishedAudio | None,
     tree: OutputTree,
     cache: BuildCache,
 ) -> Deferred:
@@ -54,8 +54,7 @@ def keep_released(
         published is None
         or not published.tags
         or published.tags == fresh.key
-        or published.audio != audio.filename
-        or cache.file_sha256(audio.source) != published.audio_sha256
+        or cache.file_sha256(audio.source) != published.source_sha256
     ):
         return fresh
     start, end = mp3_audio_span(audio.source) if audio.mime_type == "audio/mpeg" else (0, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,15 +63,18 @@ class Target(Protocol):
     def unlock(self) -> None: ...
 
 
-def lock_refusal(target: Target, note: bytes, site: Path) -> StorageError:
+def lock_refusal(
+    target: Target, note: bytes, site: Path, target_url: str | None = None
+) -> StorageError:
     """The error for a lock someone else may hold, with the exact command to clear it."""
     holder = LockHolder.from_bytes(note)
     who = holder.describe() if holder else "an unknown publish"
-    site_option = "" if site == Path(".") else f"--site {site} "
+    site_option = "" if site == Path(".") else f"--site {shlex.quote(str(site))} "
+    target_option = f"--target {shlex.quote(target_url)} " if target_url else ""
     return StorageError(
         f"another publish is running ({who}). If none is (a publish interrupted on another "
         "machine leaves its lock behind, and publisher cannot tell from here), run: "
-        f"publisher {site_option}publish --break-lock",
+        f"publisher {site_option}publish {target_option}--break-lock",
         target.description + LOCK_NAME,
     )
 

@@ -35,6 +35,8 @@ class LockHolder:
     host: str
     pid: int
     since: str  # ISO 8601 UTC to the minute, e.g. "2026-11-29T06:10Z"
+    attempt: int = 1
+    """For a workflow run, which attempt of it (a re-run keeps the run's number)."""
 
     @classmethod
     def here(cls, now: dt.datetime) -> LockHolder:
@@ -49,6 +51,8 @@ class LockHolder:
     def to_bytes(self) -> bytes:
         """JSON with the fields and, for older readers, the human ``owner`` text."""
         note = {"host": self.host, "pid": self.pid, "since": self.since, "owner": self.describe()}
+        if self.attempt != 1:
+            note["attempt"] = self.attempt
         return json.dumps(note).encode()
 
     @classmethod
@@ -72,7 +76,8 @@ class LockHolder:
             and isinstance(since, str)
             and _utc_minute(since) is not None
         ):
-            return cls(host, pid, since)
+            attempt = note.get("attempt", 1)
+            return cls(host, pid, since, attempt if type(attempt) is int and attempt > 0 else 1)
         owner = note.get("owner")
         match = OWNER_RE.match(owner) if isinstance(owner, str) else None
         if match is None or int(match["pid"]) < 1:
@@ -83,12 +88,11 @@ class LockHolder:
         return cls(match["host"], int(match["pid"]), since)
 
     @classmethod
-    def workflow_run(cls, workflow: str, run_id: int, now: dt.datetime) -> LockHolder:
+    def workflow_run(cls, workflow: str, run_id: int, attempt: int, now: dt.datetime) -> LockHolder:
         """A run of a CI workflow whose runs never overlap (GitHub's ``concurrency`` group):
         its runners change hosts, so the workflow, not the host, names where it runs."""
-        return cls(
-            f"{WORKFLOW_PREFIX}{workflow}", run_id, f"{now.astimezone(dt.UTC):%Y-%m-%dT%H:%M}Z"
-        )
+        since = f"{now.astimezone(dt.UTC):%Y-%m-%dT%H:%M}Z"
+        return cls(f"{WORKFLOW_PREFIX}{workflow}", run_id, since, attempt)
 
     def is_gone(self, here: LockHolder) -> bool:
         """True only when this holder provably no longer runs, as seen by ``here``.
@@ -99,7 +103,7 @@ class LockHolder:
         if self.host != here.host or self.pid < 1:
             return False
         if self.host.startswith(WORKFLOW_PREFIX):
-            return self.pid != here.pid
+            return (self.pid, self.attempt) != (here.pid, here.attempt)
         if self.pid == here.pid:
             return False
         try:
@@ -115,7 +119,8 @@ class LockHolder:
         moment = _utc_minute(self.since)
         since = f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else self.since
         if self.host.startswith(WORKFLOW_PREFIX):
-            return f"{self.host} run {self.pid} since {since}"
+            again = f" attempt {self.attempt}" if self.attempt != 1 else ""
+            return f"{self.host} run {self.pid}{again} since {since}"
         return f"{self.host} pid {self.pid} since {since}"
 
 
