@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.config import values as values
+from publisher.config.person import Person
 from publisher.dates import WEEKDAYS, load_timezone
 from publisher.errors import ConfigError, Problem, ProblemsFound
 
@@ -63,7 +64,7 @@ class PodcastSettings:
     license: str = ""
     license_url: str = ""
     funding: tuple[dict[str, str], ...] = ()
-    persons: tuple[dict[str, str], ...] = ()
+    persons: tuple[Person, ...] = ()
     analytics_prefixes: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
 
