@@ -69,7 +69,7 @@ class Toy:
     name: str = required(values.required_text, "the toy's name")
     nick: str = same_as(values.text, "toy.name", "what friends say")
     size: int = option(values.int_between(1, 9), 3, "how big")
-    tags: dict[str, str] = option(values.cache_control, {}, "per kind", shape="table")
+    tags: dict[str, str] = option(values.cache_control, {}, "per kind | all", shape="table")
 
 
 def test_a_new_key_shows_up_with_its_default() -> None:
@@ -77,7 +77,7 @@ def test_a_new_key_shows_up_with_its_default() -> None:
         "| `[toy] name` | required | the toy's name |",
         "| `[toy] nick` | `[toy] name` | what friends say |",
         "| `[toy] size` | `3` | how big |",
-        "| `[toy.tags]` |  | per kind |",
+        "| `[toy.tags]` |  | per kind \\| all |",
     ]
     assert Toy("a", "b").tags == {} and Toy("a", "b").tags is not Toy("a", "b").tags
 

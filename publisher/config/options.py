@@ -1,8 +1,8 @@
 """Declaring a ``site.toml`` key once, as a settings dataclass field, and reading it from that.
 
 Each key is one field of a frozen settings dataclass (its name and type), whose default is
-:func:`option` or :func:`required`: the check, the default, the help text and, for a key that
-falls back on another, which. Validation, defaults, unknown-key warnings and the README's
+:func:`option`, :func:`required` or :func:`same_as`: the check, the default or the key it
+falls back on, and the help text. Validation, defaults, unknown-key warnings and the README's
 reference table all come from these declarations.
 """
 
@@ -112,9 +112,8 @@ def reference_table(tables: tuple[tuple[str, type], ...]) -> str:
                 "table": f"[{table}.{name}]",
                 "tables": f"[[{table}.{name}]]",
             }[declaration.shape]
-            lines.append(
-                f"| `{key}` | {_default_text(declaration, default)} | {declaration.help} |"
-            )
+            meaning = declaration.help.replace("|", "\\|")  # a bar would end the cell
+            lines.append(f"| `{key}` | {_default_text(declaration, default)} | {meaning} |")
     return "\n".join(lines) + "\n"
 
 
