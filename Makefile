@@ -9,7 +9,7 @@ PORT ?= 8000
 PUBLISH_FLAGS ?=
 
 
-.PHONY: help install build serve publish bench check test lint format typecheck golden all system-deps clean
+.PHONY: help install build serve publish bench check test lint format typecheck golden reference all system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ typecheck: $(STAMP)  ## Type-check the package with mypy
 
 golden: $(STAMP)  ## Record the sample site's output bytes in tests/golden/ (review the diff)
 	$(PY) tools/golden.py > tests/golden/sample-site.sha256
+
+reference: $(STAMP)  ## Rewrite README.md's site.toml reference table from the settings
+	$(PY) tools/config_reference.py
 
 all: lint typecheck test  ## Lint, type-check and test
 

@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".publisher-cache"
 CACHE_FILE = "build.pickle"
 TEXTS_FILE = "texts.pickle"  # the bulk; read only when something must be rendered
-# Bump the number when what is cached changes shape or meaning (e.g. how Markdown renders).
-FORMAT = f"publisher {__version__} cache 3"
+# The fields and types of every dataclass the cache pickles (loaded items, rendered Markdown),
+# fingerprinted; tests/test_cache_shape.py fails with the new value when one changes shape.
+MODEL_SHAPE = "6a3bda0321446cf0"
+# Bump the number when what is cached changes meaning (e.g. how Markdown renders).
+FORMAT = f"publisher {__version__} cache 3 {MODEL_SHAPE}"
 CHUNK = 1 << 20
 
 

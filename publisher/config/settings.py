@@ -11,25 +11,37 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.config import values as values
+from publisher.config.options import option, read_table, required, same_as, with_fallbacks
+from publisher.config.person import Person
 from publisher.dates import WEEKDAYS, load_timezone
 from publisher.errors import ConfigError, Problem, ProblemsFound
 
 CONFIG_NAME = "site.toml"
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+AUTOMATIC_RELEASE = 'after the feed changed (see "Automatic release")'
+SHOWN = "shown on the site and in the feeds"
+S3_COMPATIBLE = "for S3-compatible stores (R2, B2, MinIO); never put keys here"
 
 
 @dataclass(frozen=True)
 class SiteSettings:
-    title: str
-    base_url: str
-    description: str = ""
-    language: str = "en"
-    timezone: str = "UTC"
-    author: str = ""
-    release_time: dt.time = dt.time(6, 0)
-    page_size: int = 20
-    twitter: str = ""
+    """``[site]``: the website."""
+
+    title: str = required(values.required_text, "the site's name")
+    base_url: str = required(
+        values.base_url,
+        "the public address, e.g. `https://example.org` or `https://example.org/show`",
+    )
+    description: str = option(values.text, "", SHOWN)
+    language: str = option(values.language, "en", "a language code, e.g. `en-gb`")
+    timezone: str = option(
+        values.timezone, "UTC", "e.g. `Europe/London`; dates without an offset are in this zone"
+    )
+    author: str = option(values.text, "", SHOWN)
+    release_time: dt.time = option(
+        values.clock, dt.time(6, 0), 'e.g. `"06:00"`; the time of day for dates without a time'
+    )
+    page_size: int = option(values.int_between(5, 500), 20, "entries per archive page")
+    twitter: str = option(values.text, "", "the show's `@handle` for Twitter cards")
 
     @property
     def tz(self) -> dt.tzinfo:
@@ -43,52 +55,115 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class PodcastSettings:
-    title: str
-    description: str
-    author: str
-    artwork: Path | None = None
-    category: str = ""
-    subcategory: str = ""
-    explicit: bool = False
-    owner_name: str = ""
-    owner_email: str = ""
-    type: str = "episodic"
-    guid: str = ""
-    release_weekday: str = "sunday"
-    locked: bool = True
-    copyright: str = ""
-    block: bool = False
-    complete: bool = False
-    new_feed_url: str = ""
-    license: str = ""
-    license_url: str = ""
-    funding: tuple[dict[str, str], ...] = ()
-    persons: tuple[dict[str, str], ...] = ()
-    analytics_prefixes: tuple[str, ...] = ()
-    links: tuple[tuple[str, str], ...] = ()
+    """``[podcast]``: the show in the feed and the directories."""
+
+    title: str = same_as(values.required_text, "site.title", "the show's name")
+    description: str = same_as(values.text, "site.description", "what the show is about")
+    author: str = same_as(values.text, "site.author", "who makes the show")
+    artwork: Path | None = option(
+        values.relative_path, None, "path to the show artwork (`.jpg` or `.png`) in the site folder"
+    )
+    category: str = option(
+        values.category, "", 'Apple category, optionally `"Health & Fitness / Medicine"`'
+    )
+    subcategory: str = ""  # the part of ``category`` after the slash
+    explicit: bool = option(values.flag, False, "`true` or `false`")
+    owner_name: str = option(values.text, "", "how Apple and Spotify reach you")
+    owner_email: str = option(values.email, "", "how Apple and Spotify reach you")
+    type: str = option(
+        values.one_of("episodic", "serial"), "episodic", "`episodic` (newest first) or `serial`"
+    )
+    guid: str = option(
+        values.guid, "", "the show's permanent identity; set it once and never change it"
+    )
+    release_weekday: str = option(
+        values.one_of(*WEEKDAYS), "sunday", "the day episodes come out, e.g. `sunday`"
+    )
+    locked: bool = option(values.flag, True, "`true`: other platforms may not import the feed")
+    copyright: str = option(values.text, "", "shown in the feed and the page footer")
+    block: bool = option(values.flag, False, "`true` hides the show from Apple")
+    complete: bool = option(values.flag, False, "`true` marks the show finished")
+    new_feed_url: str = option(
+        values.https_url, "", "after moving the feed: the new address, put in the old feed"
+    )
+    license: str = option(values.required_text, "", "the show's license, e.g. `cc-by-4.0`")
+    license_url: str = option(values.https_url, "", "the address of the license's text")
+    funding: tuple[dict[str, str], ...] = option(
+        values.records(("url", "text"), ()),
+        (),
+        "`url` and `text` of a support link",
+        shape="tables",
+    )
+    persons: tuple[Person, ...] = option(
+        values.persons,
+        (),
+        "`name`, `role`, `group`, `href`, `img` of the show's hosts",
+        shape="tables",
+    )
+    analytics_prefixes: tuple[str, ...] = option(
+        values.url_list,
+        (),
+        'e.g. `["https://op3.dev/e/"]`: measurement prefixes for enclosure URLs in the feed only',
+    )
+    links: tuple[tuple[str, str], ...] = option(
+        values.subscribe_links,
+        (),
+        "directory links for the subscribe block, e.g. "
+        '`apple = "https://podcasts.apple.com/..."`; keys: '
+        + ", ".join(f"`{name}`" for name in values.SUBSCRIBE_LABELS),
+        shape="table",
+    )
 
 
 @dataclass(frozen=True)
 class PublishSettings:
-    """Where and how ``publish`` uploads. Credentials never live here: use the AWS variables."""
+    """``[publish]``: where and how ``publish`` uploads. Credentials never live here."""
 
-    target: str = ""
-    endpoint_url: str = ""
-    region: str = ""
-    profile: str = ""
-    concurrency: int = 4
-    max_deletes: int = 256
-    multipart_threshold_mb: int = 8
-    cache_control: dict[str, str] = field(default_factory=dict)
+    target: str = option(
+        values.text, "", "`s3://bucket/prefix`, a folder, or `file:///path`; empty: `_publish/`"
+    )
+    endpoint_url: str = option(values.endpoint, "", S3_COMPATIBLE)
+    region: str = option(values.text, "", S3_COMPATIBLE)
+    profile: str = option(values.text, "", S3_COMPATIBLE)
+    concurrency: int = option(values.int_between(1, 64), 4, "parallel uploads")
+    max_deletes: int = option(
+        values.int_between(0, 1_000_000),
+        256,
+        "the most files `--prune` may delete without `--force`",
+    )
+    multipart_threshold_mb: int = option(
+        values.int_between(5, 5120), 8, "files larger than this many MB upload in parts"
+    )
+    cache_control: dict[str, str] = option(
+        values.cache_control,
+        {},
+        "Cache-Control per kind: " + ", ".join(f"`{kind}`" for kind in values.CACHE_KINDS),
+        shape="table",
+    )
 
 
 @dataclass(frozen=True)
 class NotifySettings:
-    """Who to tell after a publish that changed the feed."""
+    """``[notify]``: who to tell after a publish that changed the feed."""
 
-    websub: tuple[str, ...] = ()
-    ping: tuple[str, ...] = ()
-    cloudfront_distribution: str = ""
+    websub: tuple[str, ...] = option(
+        values.http_url_list, (), f"WebSub hubs to tell {AUTOMATIC_RELEASE}"
+    )
+    ping: tuple[str, ...] = option(
+        values.url_templates, (), f"URLs with `{{feed}}` to call {AUTOMATIC_RELEASE}"
+    )
+    cloudfront_distribution: str = option(
+        values.text, "", f"the CloudFront distribution to refresh {AUTOMATIC_RELEASE}"
+    )
+
+
+# Each table of site.toml and the dataclass that declares its keys, in reading order.
+TABLES: tuple[tuple[str, type], ...] = (
+    ("site", SiteSettings),
+    ("podcast", PodcastSettings),
+    ("publish", PublishSettings),
+    ("notify", NotifySettings),
+)
 
 
 @dataclass(frozen=True)
@@ -110,60 +185,6 @@ class Config:
         return self.root / CONFIG_NAME
 
 
-SCHEMA: dict[str, dict[str, tuple[values.Check, bool]]] = {
-    "site": {
-        "title": (values.required_text, True),
-        "base_url": (values.base_url, True),
-        "description": (values.text, False),
-        "language": (values.language, False),
-        "timezone": (values.timezone, False),
-        "author": (values.text, False),
-        "release_time": (values.clock, False),
-        "page_size": (values.int_between(5, 500), False),
-        "twitter": (values.text, False),
-    },
-    "podcast": {
-        "title": (values.required_text, False),
-        "description": (values.text, False),
-        "author": (values.text, False),
-        "artwork": (values.relative_path, False),
-        "category": (values.category, False),
-        "explicit": (values.flag, False),
-        "owner_name": (values.text, False),
-        "owner_email": (values.email, False),
-        "type": (values.one_of("episodic", "serial"), False),
-        "guid": (values.guid, False),
-        "release_weekday": (values.one_of(*WEEKDAYS), False),
-        "locked": (values.flag, False),
-        "copyright": (values.text, False),
-        "block": (values.flag, False),
-        "complete": (values.flag, False),
-        "new_feed_url": (values.https_url, False),
-        "license": (values.required_text, False),
-        "license_url": (values.https_url, False),
-        "funding": (values.records(("url", "text"), ()), False),
-        "persons": (values.persons, False),
-        "analytics_prefixes": (values.url_list, False),
-        "links": (values.subscribe_links, False),
-    },
-    "publish": {
-        "target": (values.text, False),
-        "endpoint_url": (values.endpoint, False),
-        "region": (values.text, False),
-        "profile": (values.text, False),
-        "concurrency": (values.int_between(1, 64), False),
-        "max_deletes": (values.int_between(0, 1_000_000), False),
-        "multipart_threshold_mb": (values.int_between(5, 5120), False),
-        "cache_control": (values.cache_control, False),
-    },
-    "notify": {
-        "websub": (values.http_url_list, False),
-        "ping": (values.url_templates, False),
-        "cloudfront_distribution": (values.text, False),
-    },
-}
-
-
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
     """Read and validate ``root/site.toml``; return the config and any warnings.
 
@@ -172,8 +193,8 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     path = root / CONFIG_NAME
     raw = _read_toml(path)
     problems: list[Problem] = []
-    values = {section: _validate_section(raw, section, path, problems) for section in SCHEMA}
-    for name in sorted(set(raw) - set(SCHEMA)):
+    values = {table: read_table(raw, table, kind, path, problems) for table, kind in TABLES}
+    for name in sorted(set(raw) - set(values)):
         problems.append(Problem(f"unknown section [{name}] is ignored", path, severity="warning"))
     _check_artwork(root, values["podcast"], path, problems)
     if any(p.is_error for p in problems):
@@ -206,31 +227,6 @@ def _strip_position(message: str) -> str:
     return re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
 
 
-def _validate_section(
-    raw: dict[str, Any], section: str, path: Path, problems: list[Problem]
-) -> dict[str, Any]:
-    table = raw.get(section, {})
-    if not isinstance(table, dict):
-        problems.append(Problem(f"[{section}] must be a table", path, key=section))
-        return {}
-    values: dict[str, Any] = {}
-    for name, (check, required) in SCHEMA[section].items():
-        key = f"{section}.{name}"
-        if name not in table:
-            if required:
-                problems.append(Problem("is required but missing", path, key=key))
-            continue
-        try:
-            values[name] = check(table[name])
-        except ValueError as err:
-            problems.append(Problem(str(err), path, key=key))
-    for name in sorted(set(table) - set(SCHEMA[section])):
-        problems.append(
-            Problem("unknown key is ignored", path, key=f"{section}.{name}", severity="warning")
-        )
-    return values
-
-
 def _check_artwork(
     root: Path, podcast: dict[str, Any], path: Path, problems: list[Problem]
 ) -> None:
@@ -246,18 +242,12 @@ def _check_artwork(
 
 
 def _assemble(root: Path, values: dict[str, dict[str, Any]]) -> Config:
-    site = SiteSettings(**values["site"])
-    podcast_values = dict(values["podcast"])
-    category = podcast_values.pop("category", "")
-    main, _, sub = (part.strip() for part in category.partition("/"))
-    podcast_values.setdefault("title", site.title)
-    podcast_values.setdefault("description", site.description)
-    podcast_values.setdefault("author", site.author)
-    podcast = PodcastSettings(category=main, subcategory=sub, **podcast_values)
-    return Config(
-        root=root,
-        site=site,
-        podcast=podcast,
-        publish=PublishSettings(**values["publish"]),
-        notify=NotifySettings(**values["notify"]),
-    )
+    """The settings of each table in order, so a key can fall back on one read before it."""
+    built: dict[str, Any] = {}
+    for table, kind in TABLES:
+        found = with_fallbacks(kind, values[table], built)
+        if kind is PodcastSettings:
+            main, _, sub = (part.strip() for part in found.pop("category", "").partition("/"))
+            found.update(category=main, subcategory=sub)
+        built[table] = kind(**found)
+    return Config(root=root, **built)

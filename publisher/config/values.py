@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.config.categories import category_problem, person_problem
+from publisher.config.person import PERSON_KEYS, Person
 from publisher.dates import load_timezone, parse_clock
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -184,15 +185,13 @@ def records(required: tuple[str, ...], optional: tuple[str, ...]) -> Check:
     return check
 
 
-def persons(value: Any) -> tuple[dict[str, str], ...]:
-    entries: tuple[dict[str, str], ...] = records(("name",), ("role", "group", "href", "img"))(
-        value
-    )
+def persons(value: Any) -> tuple[Person, ...]:
+    entries: tuple[dict[str, str], ...] = records(("name",), PERSON_KEYS[1:])(value)
     for entry in entries:
         problem = person_problem(entry.get("role", ""), entry.get("group", ""))
         if problem:
             raise ValueError(f"{entry['name']}: {problem}")
-    return entries
+    return tuple(Person.from_entry(entry) for entry in entries)
 
 
 SUBSCRIBE_LABELS = {

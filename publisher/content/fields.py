@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from publisher.config.categories import person_problem
+from publisher.config.person import PERSON_KEYS, Person
 from publisher.config.settings import Config
 from publisher.content.chapters import parse_timestamp
 from publisher.content.frontmatter import FrontMatter, parse_front_matter, read_text
@@ -148,14 +149,21 @@ class FieldReader:
                 return ()
         return tuple(dict.fromkeys(tags))
 
-    def persons(self, key: str = "persons") -> tuple[dict[str, Any], ...]:
+    def persons(self, key: str = "persons") -> tuple[Person, ...]:
         entries = self.records(key, ("name",))
         for entry in entries:
+            unknown = sorted(set(entry) - set(PERSON_KEYS))
+            if unknown:
+                self.fail(
+                    key,
+                    f"{entry['name']}: unknown key {unknown[0]!r}; use: {', '.join(PERSON_KEYS)}",
+                )
+                return ()
             problem = person_problem(str(entry.get("role", "")), str(entry.get("group", "")))
             if problem:
                 self.fail(key, f"{entry['name']}: {problem}")
                 return ()
-        return entries
+        return tuple(Person.from_entry(entry) for entry in entries)
 
     def soundbites(self, audio_seconds: float, key: str = "soundbites") -> tuple[Soundbite, ...]:
         found = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from publisher.config.person import Person
 from publisher.config.settings import Config
 from publisher.content.audio import AudioInfo
 from publisher.content.chapters import Chapter
@@ -86,7 +86,7 @@ class Episode(Item):
     cues: tuple[Cue, ...] = ()
     chapters: tuple[Chapter, ...] = ()
     cover: Attachment | None = None
-    persons: tuple[dict[str, Any], ...] = ()
+    persons: tuple[Person, ...] = ()
     soundbites: tuple[Soundbite, ...] = ()
 
     def is_released(self, now: dt.datetime) -> bool:

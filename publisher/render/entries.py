@@ -15,6 +15,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from publisher.cache import digest
+from publisher.config.person import Person
 from publisher.config.settings import Config
 from publisher.content.audio import AudioInfo
 from publisher.content.chapters import CHAPTERS_NAME, Chapter
@@ -66,7 +67,7 @@ class EpisodeExtras:
     chapters: tuple[Chapter, ...] = ()
     chapters_link: Link | None = None
     cover: Link | None = None
-    persons: tuple[dict[str, Any], ...] = ()
+    persons: tuple[Person, ...] = ()
     soundbites: tuple[Soundbite, ...] = ()
     season_name: str = ""
     number_label: str = ""

@@ -18,7 +18,6 @@ from publisher.render.markup import absolutize_links
 from publisher.render.podcast_ns import (
     AlternateEnclosure,
     Chapters,
-    Person,
     PodcastIndexEntryExtension,
     PodcastIndexExtension,
     Trailer,
@@ -109,7 +108,7 @@ def _podcast_channel(config: Config, show_guid: str, artwork: Link | None) -> Fe
     ours.locked = podcast.locked
     ours.locked_owner = podcast.owner_email
     ours.funding = [(f["url"], _xml_text(f["text"])) for f in podcast.funding]
-    ours.persons = [Person(**p) for p in podcast.persons]
+    ours.persons = list(podcast.persons)
     ours.license, ours.license_url = podcast.license, podcast.license_url
     ours.guid = show_guid
     ours.hubs = list(config.notify.websub)
@@ -164,7 +163,7 @@ def _podcast_item_extras(ours: PodcastIndexEntryExtension, config: Config, entry
         starts = [(_psc_time(c.start), _xml_text(c.title)) for c in extras.chapters if c.toc]
         ours.chapters = Chapters(extras.chapters_link.abs_url, starts)
     ours.soundbites = [(s.start, s.duration, _xml_text(s.title)) for s in extras.soundbites]
-    ours.persons = [Person(**{k: str(v) for k, v in p.items()}) for p in extras.persons]
+    ours.persons = list(extras.persons)
     ours.season, ours.season_name = entry.season, extras.season_name
     ours.episode, ours.episode_label = entry.number, extras.number_label
     ours.alternates = [

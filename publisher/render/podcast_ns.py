@@ -12,6 +12,8 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from publisher.config.person import Person
+
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PSC_NS = "http://podlove.org/simple-chapters"
@@ -31,17 +33,9 @@ def _bool_text(value: bool) -> str:
     return "true" if value else "false"
 
 
-@dataclass
-class Person:
-    name: str
-    role: str = ""
-    group: str = ""
-    href: str = ""
-    img: str = ""
-
-    def write(self, parent: Any) -> None:
-        _add(parent, PODCAST_NS, "person", self.name, role=self.role.lower(),
-             group=self.group.lower(), href=self.href, img=self.img)  # fmt: skip
+def _person(parent: Any, person: Person) -> None:
+    _add(parent, PODCAST_NS, "person", person.name, role=person.role.lower(),
+         group=person.group.lower(), href=person.href, img=person.img)  # fmt: skip
 
 
 @dataclass
@@ -107,7 +101,7 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
         for url, text in self.funding:
             _add(channel, PODCAST_NS, "funding", text, url=url)
         for person in self.persons:
-            person.write(channel)
+            _person(channel, person)
         for trailer in self.trailers:
             _add(channel, PODCAST_NS, "trailer", trailer.title, pubdate=trailer.pubdate,
                  url=trailer.url, length=str(trailer.length), type=trailer.mime_type,
@@ -177,7 +171,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):  # type: ignore[misc]
                 duration=f"{duration:g}",
             )
         for person in self.persons:
-            person.write(item)
+            _person(item, person)
         if self.season is not None:
             _add(item, PODCAST_NS, "season", str(self.season), name=self.season_name)
         if self.episode is not None:
