@@ -22,6 +22,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "publisher.progress",
             "publisher.redact",
             "publisher.cache",
+            "publisher.urls",
         ),
     ),
     ("config", ("publisher.config",)),

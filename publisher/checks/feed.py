@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from publisher import urls
 from publisher.config.settings import Config
 from publisher.content.mediatypes import AUDIO_TYPES
 from publisher.errors import Problem
@@ -59,10 +60,10 @@ class DirSource:
 def check_output(files: FileSource, config: Config, label: str) -> list[Problem]:
     """Feed rules every published tree must meet."""
     feed_path = f"{label}/feed.xml"
-    if not files.has("feed.xml"):
+    if not files.has(urls.FEED):
         return [Problem("feed.xml is missing; run publisher build", feed_path)]
     try:
-        root = etree.fromstring(files.read("feed.xml"))
+        root = etree.fromstring(files.read(urls.FEED))
     except etree.XMLSyntaxError as err:
         return [Problem(f"feed is not well-formed XML: {err.msg}", feed_path, err.lineno)]
     if root.tag != "rss" or root.get("version") != "2.0":

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from publisher import urls
 from publisher.cache import BuildCache
 from publisher.config.settings import Config
 from publisher.content.audio import AudioInfo
@@ -43,7 +44,7 @@ def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Prob
             continue
         if episode.slug == slug:
             problems += _episode_changes(episode, published, tree, cache)
-        if f"episodes/{episode.slug}/index.html" not in tree:
+        if urls.page(urls.episode(episode.slug)) not in tree:
             problems += _leaving(episode, slug)
     return problems
 
@@ -90,7 +91,7 @@ def _episode_changes(
     for audio in audio_files:
         released = published.file(audio.filename)
         if released is not None:  # a new file name is a new URL: the safe way to replace audio
-            path = f"episodes/{episode.slug}/{audio.filename}"
+            path = urls.episode_file(episode.slug, audio.filename)
             problems += _released_file_changes(audio, released, path, tree, cache)
     return problems
 
@@ -132,7 +133,7 @@ def _gone(
             if e.slug not in site.ledger.episodes and e.audio
             and cache.file_sha256(e.audio.source) == published.audio.source_sha256
         ),
-        key=lambda e: f"episodes/{e.slug}/index.html" not in tree,  # released ones first
+        key=lambda e: urls.page(urls.episode(e.slug)) not in tree,  # released ones first
     )  # fmt: skip
     if renamed:
         episode = renamed[0]
@@ -225,8 +226,7 @@ class _FeedItem:
 
     @property
     def slug(self) -> str:
-        parts = self.path.split("/")
-        return parts[1] if len(parts) > 2 and parts[0] == "episodes" else ""
+        return urls.slug_of_episode_file(self.path)
 
 
 def _items(feed: bytes, config: Config) -> dict[str, _FeedItem]:
@@ -257,14 +257,14 @@ def compare_with_live(
     problems = []
     live_slugs: set[str] = set()
     if live is not None:
-        new = tree.read("feed.xml")
+        new = tree.read(urls.FEED)
         problems += live_feed_problems(live, new, config, where, site.ledger, unpublish)
         try:
             live_slugs = {item.slug for item in _items(live, config).values()}
         except etree.XMLSyntaxError:
             pass
     for slug in sorted(unpublish):
-        if f"episodes/{slug}/index.html" in tree:
+        if urls.page(urls.episode(slug)) in tree:
             problems.append(
                 Problem(
                     f"--unpublish {slug}: the episode is still part of the site; add 'draft: "

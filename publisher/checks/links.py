@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from publisher import urls
 from publisher.cache import BuildCache, digest
 from publisher.config.settings import Config
 from publisher.content.model import Item, Site
@@ -90,8 +91,8 @@ def _page_links(html: str) -> Iterator[tuple[str, str, int]]:
 
 
 def _page_sources(site: Site) -> dict[str, Item]:
-    pages: dict[str, Item] = {f"articles/{a.slug}/index.html": a for a in site.articles}
-    pages.update({f"episodes/{e.slug}/index.html": e for e in site.episodes})
+    pages: dict[str, Item] = {urls.page(urls.article(a.slug)): a for a in site.articles}
+    pages.update({urls.page(urls.episode(e.slug)): e for e in site.episodes})
     return pages
 
 
@@ -129,5 +130,5 @@ def _normalize(parts: tuple[str, ...]) -> list[str]:
 
 def _exists(tree: OutputTree, path: str) -> bool:
     if path in ("", "."):
-        return "index.html" in tree
-    return path in tree or f"{path.rstrip('/')}/index.html" in tree
+        return urls.page(urls.HOME) in tree
+    return path in tree or urls.page(path.rstrip("/") + "/") in tree

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from publisher import urls
 from publisher.content.ledger import Ledger
 from publisher.content.model import Episode, Item, Site
 from publisher.content.scaffold import ARTICLE_PLACEHOLDER, SHOW_NOTES_PLACEHOLDER
@@ -53,7 +54,7 @@ def released_items(site: Site, tree: OutputTree) -> list[Item]:
     """The articles and episodes that have a page in ``tree``."""
     return [
         item
-        for kind, items in (("articles", site.articles), ("episodes", site.episodes))
+        for kind, items in (("article", site.articles), ("episode", site.episodes))
         for item in items
-        if f"{kind}/{item.slug}/index.html" in tree
+        if urls.page(urls.item(kind, item.slug)) in tree
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from publisher import urls
 from publisher.cache import BuildCache
 from publisher.checks.feed import TreeSource, check_output
 from publisher.checks.placeholders import placeholder_problems
@@ -86,7 +87,7 @@ def _rehearsal_problems(
         return [err.problem]
     for episode in waiting:
         text = notes[("episode", episode.slug)].html
-        tree.add(f"episodes/{episode.slug}/index.html", STAND_IN_PAGE.format(notes=text))
+        tree.add(urls.page(urls.episode(episode.slug)), STAND_IN_PAGE.format(notes=text))
     return [
         *run_rules(site, tree, cache),
         *check_output(TreeSource(tree), project.config, "(build)"),

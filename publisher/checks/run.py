@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from publisher import urls
 from publisher.cache import BuildCache, file_sha256
 from publisher.checks.feed import DirSource, TreeSource, check_output
 from publisher.checks.identity import compare_with_live, with_unpublished
@@ -69,7 +70,7 @@ def _live_feed(project: Project, tree: OutputTree, unpublish: frozenset[str]) ->
             target = open_target(
                 config.publish.target or DEFAULT_TARGET, config.publish, config.root
             )
-            live, where = target.read("feed.xml"), target.description + "feed.xml"
+            live, where = target.read(urls.FEED), target.description + urls.FEED
         except StorageError as err:
             message = f"could not read the live feed to compare GUIDs: {err.problem.message}"
             return [Problem(message, err.problem.path, severity="warning")]

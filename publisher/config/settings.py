@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from publisher import urls
 from publisher.config import values as values
 from publisher.config.options import option, read_table, required, same_as, with_fallbacks
 from publisher.config.person import Person
@@ -178,7 +179,7 @@ class Config:
 
     @property
     def feed_url(self) -> str:
-        return self.site.base_url + "/feed.xml"
+        return f"{self.site.base_url}/{urls.FEED}"
 
     @property
     def config_path(self) -> Path:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from publisher import urls
+
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a"}
 TRANSCRIPT_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
 IMAGE_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
@@ -27,8 +29,8 @@ CONTENT_TYPES = {
     ".woff2": "font/woff2",
 }
 SPECIAL_TYPES = {
-    "feed.xml": "application/rss+xml; charset=utf-8",
-    "articles/feed.xml": "application/atom+xml; charset=utf-8",
+    urls.FEED: "application/rss+xml; charset=utf-8",
+    urls.ARTICLES_FEED: "application/atom+xml; charset=utf-8",
 }
 
 

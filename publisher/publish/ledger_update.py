@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from publisher import urls
 from publisher.cache import BuildCache
 from publisher.content.audio import AudioInfo
 from publisher.content.ledger import Ledger, PublishedAudio, PublishedEpisode
@@ -65,7 +66,7 @@ def _released_files(
 
 
 def _path(episode: Episode, audio: AudioInfo) -> str:
-    return f"episodes/{episode.slug}/{audio.filename}"
+    return urls.episode_file(episode.slug, audio.filename)
 
 
 LEGACY_TAGS = "released before publisher recorded tags"
@@ -79,7 +80,7 @@ def pin_legacy_releases(site: Site, inventory: Mapping[str, FileState]) -> Site:
     ledger = site.ledger
     for slug, entry in site.ledger.episodes.items():
         files = [
-            _pinned(audio, inventory.get(f"episodes/{slug}/{audio.name}"))
+            _pinned(audio, inventory.get(urls.episode_file(slug, audio.name)))
             for audio in (entry.audio, *entry.alternates)
         ]
         pinned = replace(entry, audio=files[0], alternates=tuple(files[1:]))

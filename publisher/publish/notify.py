@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from publisher import urls
 from publisher.config.settings import Config
 from publisher.publish.plan import Upload
 from publisher.storage.headers import FEEDS
@@ -33,7 +34,7 @@ class Notice:
 
 def notify(config: Config, uploads: tuple[Upload, ...]) -> list[Notice]:
     """Send every configured notification if the podcast feed was uploaded."""
-    if not any(u.path == "feed.xml" for u in uploads):
+    if not any(u.path == urls.FEED for u in uploads):
         return []
     feed = config.feed_url
     notices = [

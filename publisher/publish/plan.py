@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from publisher import urls
 from publisher.storage.base import FileState
 from publisher.storage.headers import FEEDS, PAGE_SUFFIXES
 
 # Feeds go last and in this order: sitemap, article feed, then the podcast feed itself.
-LAST = ("sitemap.xml", "articles/feed.xml", "feed.xml")
+LAST = urls.FEEDS_LAST
 PHASES = ("media", "pages", "feeds")
 
 

@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from publisher import urls
 from publisher.cache import BuildCache
 from publisher.checks.identity import compare_with_live, record_unpublished, with_unpublished
 from publisher.checks.rehearsal import rehearse
@@ -79,8 +80,8 @@ def prepare_publish(
     local = _local_states(write_tree(tree, out, root, cache), config)
     cache.save()
     remote, verified = _verified(target, inventory, local)
-    live = target.read("feed.xml")
-    _raise_errors(compare_with_live(site, tree, live, target.description + "feed.xml", unpublish))
+    live = target.read(urls.FEED)
+    _raise_errors(compare_with_live(site, tree, live, target.description + urls.FEED, unpublish))
     plan = _plan(local, remote, prune, force, config, target)
     shas = {path: state.sha256 or "" for path, state in local.items()}
     ledger = updated_ledger(site, tree, site.ledger, cache, shas)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from publisher import urls
 from publisher.cache import digest
 from publisher.config.person import Person
 from publisher.config.settings import Config
@@ -179,7 +180,7 @@ def episode_entry(
 ) -> Entry:
     audio = episode.audio
     assert audio is not None, "the loader refuses episodes without audio"
-    folder = f"episodes/{episode.slug}/"
+    folder = urls.episode(episode.slug)
     return Entry(
         **_item_entry_fields(config, episode, "episode", text, now),
         companion_slug=episode.article_slug,

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+from publisher import urls
 from publisher.cache import BuildCache, digest
 from publisher.config.settings import Config
 from publisher.content.audio import AudioInfo
@@ -30,7 +31,7 @@ def add_episode_files(
     show_cover = _show_cover(config)
     cover_key = hashlib.sha256(show_cover[0]).hexdigest()
     for episode in site.episodes:
-        folder = f"episodes/{episode.slug}/"
+        folder = urls.episode(episode.slug)
         tags = _tag_data(config, episode, texts[("episode", episode.slug)], show_cover)
         assert episode.audio is not None
         published = site.ledger.episodes.get(episode.slug)
@@ -87,7 +88,7 @@ def _tag_data(
         date=episode.date.astimezone(config.site.tz).date().isoformat(),
         track=episode.number,
         comment=episode.summary or shorten(text.first_paragraph),
-        url=make_link(config, f"episodes/{episode.slug}/").abs_url,
+        url=make_link(config, urls.episode(episode.slug)).abs_url,
         cover=cover,
         cover_mime=mime,
         chapters=episode.chapters,

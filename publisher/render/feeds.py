@@ -10,6 +10,7 @@ import re
 
 from feedgen.feed import FeedGenerator
 
+from publisher import urls
 from publisher.config.settings import Config
 from publisher.dates import rfc2822
 from publisher.render.analytics import prefixed
@@ -200,7 +201,7 @@ def articles_feed(view: SiteView) -> bytes:
     fg.title(_xml_text(f"{site.title}: articles"))
     fg.subtitle(_xml_text(site.description or site.title))
     fg.link(href=home.abs_url, rel="alternate", type="text/html")
-    fg.link(href=make_link(config, "articles/feed.xml").abs_url, rel="self")
+    fg.link(href=make_link(config, urls.ARTICLES_FEED).abs_url, rel="self")
     fg.language(site.language)
     fg.generator(GENERATOR)
     if site.author:

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from publisher import urls
 from publisher.errors import ContentError
 from publisher.output.tree import Deferred
 from publisher.render import structured
@@ -87,14 +88,18 @@ class PageRenderer:
         self.view = view
         self.artwork = artwork
         self.cache = cache
+        self.listed: list[tuple[str, str]] = []
+        """(URL, last change) of every page the sitemap lists, filled as pages are made."""
+        items = [*view.articles, *view.episodes]
+        self.newest = max((e.last_modified.date().isoformat() for e in items), default="")
         config = view.config
         env.globals.update(
             site=config.site,
             podcast=config.podcast,
             view=view,
-            feed=make_link(config, "feed.xml"),
-            articles_feed=make_link(config, "articles/feed.xml"),
-            home=make_link(config, ""),
+            feed=make_link(config, urls.FEED),
+            articles_feed=make_link(config, urls.ARTICLES_FEED),
+            home=make_link(config, urls.HOME),
             artwork=artwork,
             asset=lambda name: make_link(config, assets.path(name)).url,
             link=lambda path: make_link(config, path),
@@ -113,17 +118,21 @@ class PageRenderer:
 
     def _page(
         self,
-        path: str,
         template: str,
         page: Link,
+        lastmod: str | None = None,
         derived: Callable[[], dict[str, Any]] | None = None,
         **context: Any,
     ) -> Rendered:
         """(path, content) of one page, taken from the last build when its key is unchanged.
 
-        ``derived`` makes context that follows from ``context`` and the settings alone, so it
-        is left out of the key and made only when the page is rendered.
+        A page with a ``lastmod`` date is listed in the sitemap. ``derived`` makes context that
+        follows from ``context`` and the settings alone, so it is left out of the key and made
+        only when the page is rendered.
         """
+        path = urls.page(page.path) if page.path.endswith("/") or not page.path else page.path
+        if lastmod is not None:
+            self.listed.append((page.abs_url, lastmod))
         if self.cache is not None:
             key = self.cache.key(path, template, {"page": page, **context})
             known = self.cache.get(path, key)
@@ -138,8 +147,8 @@ class PageRenderer:
     def pages(self) -> Iterator[Rendered]:
         """Every HTML page, sitemap and robots.txt as (output path, text)."""
         yield from self._home()
-        yield from self._items("articles", "article.html", self.view.articles)
-        yield from self._items("episodes", "episode.html", self.view.episodes)
+        yield from self._items(urls.ARTICLES, "article.html", self.view.articles)
+        yield from self._items(urls.EPISODES, "episode.html", self.view.episodes)
         yield from self._tags()
         yield from self._extras()
 
@@ -151,8 +160,8 @@ class PageRenderer:
         latest = view.episodes[0] if view.episodes else None
         yield self._page(
             "index.html",
-            "index.html",
-            self._link(""),
+            self._link(urls.HOME),
+            self.newest,
             lambda: {"structured": json_ld(structured.series(view.config, self.artwork))},
             latest_episode=latest,
             latest_companion=view.companion(latest) if latest else None,
@@ -163,11 +172,11 @@ class PageRenderer:
     def _items(self, folder: str, template: str, entries: tuple[Entry, ...]) -> Iterator[Rendered]:
         """A paginated archive and one page per entry."""
         size = self.view.config.site.page_size
-        for page in paginate(entries, size, f"{folder}/"):
+        for page in paginate(entries, size, folder):
             yield self._page(
-                page.path + "index.html",
-                f"{folder}.html",
+                f"{folder.rstrip('/')}.html",
                 self._link(page.path),
+                page.items[0].iso_date if page.items else self.newest,
                 entries=page.items,
                 pagination=page,
             )
@@ -178,9 +187,9 @@ class PageRenderer:
         config = self.view.config
         describe = structured.article if entry.kind == "article" else structured.episode
         return self._page(
-            entry.link.path + "index.html",
             template,
             entry.link,
+            entry.last_modified.date().isoformat(),
             lambda: {
                 "structured": json_ld(describe(config, entry, self.artwork)),
                 "social": _social(entry),
@@ -192,31 +201,14 @@ class PageRenderer:
 
     def _tags(self) -> Iterator[Rendered]:
         index = self.view.tag_index()
-        yield self._page("tags/index.html", "tags.html", self._link("tags/"), tags=index)
+        yield self._page("tags.html", self._link(urls.TAGS), self.newest, tags=index)
         for slug, (name, entries) in index.items():
-            path = f"tags/{slug}/"
-            yield self._page(
-                path + "index.html", "tag.html", self._link(path), tag=name, entries=entries
-            )
+            link = self._link(urls.tag(slug))
+            yield self._page("tag.html", link, entries[0].iso_date, tag=name, entries=entries)
 
     def _extras(self) -> Iterator[Rendered]:
-        yield self._page("search/index.html", "search.html", self._link("search/"))
-        yield self._page("404.html", "404.html", self._link("404.html"))
-        yield self._page("robots.txt", "robots.txt", self._link("robots.txt"))
-        urls = self._sitemap_urls()
-        yield self._page("sitemap.xml", "sitemap.xml", self._link("sitemap.xml"), urls=urls)
-
-    def _sitemap_urls(self) -> list[tuple[str, str]]:
-        view = self.view
-        size = view.config.site.page_size
-        items = [*view.articles, *view.episodes]
-        newest = max((e.last_modified.date().isoformat() for e in items), default="")
-        urls = [(self._link(p).abs_url, newest) for p in ("", "tags/", "search/")]
-        for folder, archive in (("articles/", view.articles), ("episodes/", view.episodes)):
-            for page in paginate(archive, size, folder):
-                stamp = page.items[0].iso_date if page.items else newest
-                urls.append((self._link(page.path).abs_url, stamp))
-        urls += [(e.link.abs_url, e.last_modified.date().isoformat()) for e in items]
-        for slug, (_, entries) in view.tag_index().items():
-            urls.append((self._link(f"tags/{slug}/").abs_url, entries[0].iso_date))
-        return sorted(urls)
+        yield self._page("search.html", self._link(urls.SEARCH), self.newest)
+        yield self._page("404.html", self._link(urls.NOT_FOUND))
+        yield self._page("robots.txt", self._link(urls.ROBOTS))
+        listed = sorted(self.listed)
+        yield self._page("sitemap.xml", self._link(urls.SITEMAP), urls=listed)

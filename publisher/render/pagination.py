@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from publisher import urls
+
 T = TypeVar("T")
 
 
@@ -17,15 +19,6 @@ class Page(Generic[T]):
     path: str
     previous: str | None
     next: str | None
-
-
-def page_path(folder: str, number: int) -> str:
-    """Output folder of page ``number`` of the archive in ``folder``.
-
-    >>> page_path("articles/", 1), page_path("articles/", 3)
-    ('articles/', 'articles/page/3/')
-    """
-    return folder if number == 1 else f"{folder}page/{number}/"
 
 
 def paginate(items: Sequence[T], size: int, folder: str) -> list[Page[T]]:
@@ -40,9 +33,9 @@ def paginate(items: Sequence[T], size: int, folder: str) -> list[Page[T]]:
             number,
             total,
             items[(number - 1) * size : number * size],
-            page_path(folder, number),
-            page_path(folder, number - 1) if number > 1 else None,
-            page_path(folder, number + 1) if number < total else None,
+            urls.archive_page(folder, number),
+            urls.archive_page(folder, number - 1) if number > 1 else None,
+            urls.archive_page(folder, number + 1) if number < total else None,
         )
         for number in range(1, total + 1)
     ]

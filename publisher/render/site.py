@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher import __version__
+from publisher import __version__, urls
 from publisher.cache import BuildCache, digest
 from publisher.config.settings import Config
 from publisher.content.model import Site
@@ -102,12 +102,12 @@ def _add_feeds_and_index(
     episodes = [e.fingerprint for e in view.episodes]
     articles = [e.fingerprint for e in view.articles]
     products = {
-        "feed.xml": (
+        urls.FEED: (
             digest(pages.base_key, site.show_guid, episodes),
             lambda: podcast_feed(view, site.show_guid, artwork),
         ),
-        "articles/feed.xml": (digest(pages.base_key, articles), lambda: articles_feed(view)),
-        "search/index.json": (
+        urls.ARTICLES_FEED: (digest(pages.base_key, articles), lambda: articles_feed(view)),
+        urls.SEARCH_INDEX: (
             digest(pages.base_key, articles, episodes),
             lambda: search_index(view),
         ),
@@ -154,6 +154,6 @@ def _add_artwork(config: Config, tree: OutputTree) -> Link | None:
     artwork = config.podcast.artwork
     if artwork is None:
         return None
-    name = "artwork" + artwork.suffix.lower()
+    name = urls.ARTWORK_STEM + artwork.suffix.lower()
     content = (config.root / artwork).read_bytes()
     return make_link(config, AssetMap().add(name, content, tree))

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from publisher import urls
 from publisher.config.values import DEFAULT_CACHE_CONTROL
 from publisher.content.mediatypes import AUDIO_TYPES, content_type
 
-FEEDS = ("feed.xml", "articles/feed.xml")
+FEEDS = (urls.FEED, urls.ARTICLES_FEED)
 PAGE_SUFFIXES = (".html", ".txt", ".xml")
 
 
