@@ -12,7 +12,7 @@ from pathlib import Path
 
 from publisher.cache import BuildCache
 from publisher.content.loaders import load_project
-from publisher.output.writer import FileInfo, Manifest, output_intact, write_tree
+from publisher.output.writer import BuiltFiles, FileInfo, output_intact, write_tree
 from publisher.progress import Progress, no_progress
 from publisher.render.released import provisional_warnings
 from publisher.render.site import output_key, render_moment, site_at
@@ -26,7 +26,7 @@ def build(
     now: dt.datetime,
     include_unreleased: bool = False,
     progress: Progress = no_progress,
-) -> Manifest:
+) -> BuiltFiles:
     """Load, render and write the site into ``out``; return the manifest of ``out``.
 
     Work from earlier builds is reused through ``.publisher-cache/`` in the site.
@@ -39,12 +39,12 @@ def build(
     key = output_key(moment, project.site.content_key, out)
     if key == cache.last_key and output_intact(out, cache):
         log.info("nothing changed since the last build")
-        return {path: FileInfo(*info) for path, info in cache.last_manifest.items()}
+        return {path: FileInfo(*info) for path, info in cache.last_built.items()}
     tree = render_moment(moment, cache, out, progress)
     for warning in provisional_warnings(tree):
         log.warning("%s", warning)
-    manifest = write_tree(tree, out, root, cache)
+    built = write_tree(tree, out, root, cache)
     cache.last_key = key
-    cache.last_manifest = {path: (info.size, info.sha256) for path, info in manifest.items()}
+    cache.last_built = {path: (info.size, info.sha256) for path, info in built.items()}
     cache.save()
-    return manifest
+    return built

@@ -11,13 +11,13 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from publisher import __version__
 from publisher.errors import PublisherError, cannot_write
+from publisher.files import atomic_write, file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,7 @@ TEXTS_FILE = "texts.pickle"  # the bulk; read only when something must be render
 # fingerprinted; tests/test_cache_shape.py fails with the new value when one changes shape.
 MODEL_SHAPE = "6a3bda0321446cf0"
 # Bump the number when what is cached changes meaning (e.g. how Markdown renders).
-FORMAT = f"publisher {__version__} cache 3 {MODEL_SHAPE}"
-CHUNK = 1 << 20
+FORMAT = f"publisher {__version__} cache 4 {MODEL_SHAPE}"
 
 
 def digest(*parts: object) -> str:
@@ -39,15 +38,6 @@ def digest(*parts: object) -> str:
     True
     """
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB pieces."""
-    sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            sha.update(chunk)
-    return sha.hexdigest()
 
 
 @dataclass
@@ -63,7 +53,7 @@ class BuildCache:
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     links: dict[str, tuple[str, Any]] = field(default_factory=dict)
     last_key: str = ""
-    last_manifest: dict[str, Any] = field(default_factory=dict)
+    last_built: dict[str, Any] = field(default_factory=dict)
     used_texts: set[str] = field(default_factory=set, repr=False)
     texts_changed: bool = field(default=False, repr=False)
     used_items: set[str] = field(default_factory=set, repr=False)
@@ -104,7 +94,7 @@ class BuildCache:
         data = {
             "files": self.files, "items": self.items, "outputs": self.outputs,
             "written": self.written, "pages": self.pages, "links": self.links,
-            "last_key": self.last_key, "last_manifest": self.last_manifest,
+            "last_key": self.last_key, "last_built": self.last_built,
         }  # fmt: skip
         path.parent.mkdir(parents=True, exist_ok=True)
         if not (path.parent / ".gitignore").exists():
@@ -211,11 +201,5 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 
 def _store(path: Path, data: dict[str, Any]) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump({"format": FORMAT, "data": data}, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    stored = {"format": FORMAT, "data": data}
+    atomic_write(path, [pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)])

@@ -141,9 +141,9 @@ def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) ->
     """Build the website and both feeds into the output folder."""
     out = out or options.site / "_site"
     with site_lock(options.site), TerminalProgress("Converting Markdown") as progress:
-        manifest = run_build(options.site, out, now, drafts, progress)
-    episodes = sum(1 for path in manifest if re.fullmatch(r"episodes/[^/]+/index\.html", path))
-    click.echo(f"Built {len(manifest)} files into {out}/ ({episodes} episode(s) in the feed).")
+        built = run_build(options.site, out, now, drafts, progress)
+    episodes = sum(1 for path in built if re.fullmatch(r"episodes/[^/]+/index\.html", path))
+    click.echo(f"Built {len(built)} files into {out}/ ({episodes} episode(s) in the feed).")
     click.echo(f"The podcast feed is {out / 'feed.xml'}. To look at the site: publisher serve")
     if drafts:
         click.echo("Drafts and scheduled items are included: do not publish this folder.")

@@ -23,33 +23,38 @@ def no_progress(done: int, total: int) -> None:
 class TerminalProgress:
     """A progress bar on ``stream`` when it is a terminal and the work is long; else silent.
 
-    Use it as a context manager, so the bar is closed also when the work stops early.
+    Use it as a context manager, so the bar is closed also when the work stops early. Work of
+    fewer than ``shown_from`` units shows no bar. ``label`` may change as the work goes on.
     """
 
-    def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
+    def __init__(
+        self, label: str, stream: TextIO = sys.stderr, shown_from: int = SHOWN_FROM
+    ) -> None:
         self.label = label
         self.stream = stream
-        self._bar = ExitStack()
-        self._advance: Callable[[int], None] | None = None
+        self.shown_from = shown_from
+        self._stack = ExitStack()
+        self._bar: Any = None
         self._shown = 0
 
     def __enter__(self) -> TerminalProgress:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._bar.close()
+        self._stack.close()
 
     def __call__(self, done: int, total: int) -> None:
-        if self._advance is None:
-            if total < SHOWN_FROM or done >= total or not self.stream.isatty():
+        if self._bar is None:
+            if total < self.shown_from or done >= total or not self.stream.isatty():
                 return
             bar = click.progressbar(length=total, label=self.label, file=self.stream)
-            self._advance = self._bar.enter_context(bar).update
-        self._advance(done - self._shown)
+            self._bar = self._stack.enter_context(bar)
+        self._bar.label = self.label
+        self._bar.update(done - self._shown)
         self._shown = done
         if done >= total:  # end the line now, before anything else is printed
-            self._bar.close()
-            self._advance, self._shown = None, 0
+            self._stack.close()
+            self._bar, self._shown = None, 0
 
 
 def human_size(count: int) -> str:
@@ -69,18 +74,18 @@ def human_size(count: int) -> str:
 
 
 @contextmanager
-def upload_progress(total: int) -> Iterator[Callable[[Any], None]]:
-    """A files-and-bytes progress bar on a terminal; silent otherwise."""
-    if not sys.stderr.isatty() or total == 0:
-        yield lambda upload: None
-        return
-    files = 0
-    with click.progressbar(length=total, label="Uploading", file=sys.stderr) as bar:
+def upload_progress(total: int, stream: TextIO = sys.stderr) -> Iterator[Callable[[Any], None]]:
+    """A bar over the bytes to upload that counts the files done; silent off a terminal.
+
+    Each call of the function it gives is told one finished upload (anything with ``size``).
+    """
+    with TerminalProgress("Uploading", stream, shown_from=1) as bar:
+        done = files = 0
 
         def advance(upload: Any) -> None:
-            nonlocal files
-            files += 1
+            nonlocal done, files
+            done, files = done + upload.size, files + 1
             bar.label = f"Uploading ({files} files)"
-            bar.update(upload.size)
+            bar(done, total)
 
         yield advance

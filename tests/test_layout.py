@@ -18,7 +18,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "publisher",
             "publisher.errors",
             "publisher.dates",
-            "publisher.slugs",
+            "publisher.files",
             "publisher.progress",
             "publisher.redact",
             "publisher.cache",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
+
+import lxml.html
 
 from publisher import urls
 from publisher.cache import BuildCache, digest
@@ -15,19 +16,8 @@ from publisher.content.model import Item, Site
 from publisher.errors import Problem
 from publisher.output.tree import Deferred, OutputTree
 
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        wanted = {"a": "href", "img": "src", "audio": "src", "link": "href", "script": "src"}.get(
-            tag
-        )
-        for name, value in attrs:
-            if name == wanted and value:
-                self.found.append((tag, value, self.getpos()[0]))
+LINK_ATTRIBUTES = {"a": "href", "img": "src", "audio": "src", "link": "href", "script": "src"}
+"""The elements whose attribute must lead somewhere the site publishes."""
 
 
 def check_links(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
@@ -78,16 +68,19 @@ def _resolved_links(
         return list(known[1])
     found: list[tuple[str, str, int, str | None]] = [
         (tag, target, line, _output_path(target, page, config))
-        for tag, target, line in _page_links(tree.read(page).decode())
+        for tag, target, line in _page_links(tree.read(page))
     ]
     cache.links[page] = (key, found)
     return found
 
 
-def _page_links(html: str) -> Iterator[tuple[str, str, int]]:
-    parser = _Links()
-    parser.feed(html)
-    yield from parser.found
+def _page_links(html: bytes) -> Iterator[tuple[str, str, int]]:
+    """(element, target, line) of every link and embedded file of a page."""
+    document = lxml.html.document_fromstring(html)
+    for element in document.iter(*LINK_ATTRIBUTES):
+        target = element.get(LINK_ATTRIBUTES[str(element.tag)])
+        if target:
+            yield str(element.tag), target, element.sourceline or 1
 
 
 def _page_sources(site: Site) -> dict[str, Item]:

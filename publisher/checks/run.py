@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from publisher import urls
-from publisher.cache import BuildCache, file_sha256
+from publisher.cache import BuildCache
 from publisher.checks.feed import DirSource, TreeSource, check_output
 from publisher.checks.identity import compare_with_live, with_unpublished
 from publisher.checks.placeholders import placeholder_problems, released_items
@@ -15,6 +15,7 @@ from publisher.checks.podcast import run_rules
 from publisher.checks.rehearsal import rehearse
 from publisher.content.loaders import Project, load_project
 from publisher.errors import Problem, ProblemsFound, PublisherError, StorageError
+from publisher.files import file_sha256
 from publisher.output.tree import OutputTree
 from publisher.output.writer import MARKER, describe
 from publisher.render.released import provisional_warnings

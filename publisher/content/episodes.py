@@ -12,9 +12,9 @@ from publisher.content.identity import episode_guid, resolve_show_guid
 from publisher.content.ledger import Ledger
 from publisher.content.mediatypes import AUDIO_TYPES, IMAGE_TYPES, TRANSCRIPT_TYPES
 from publisher.content.model import Attachment, Episode
+from publisher.content.slugs import is_slug, slugify
 from publisher.content.transcripts import Cue, parse_transcript
 from publisher.errors import ContentError, Problem
-from publisher.slugs import is_slug, slugify
 
 EPISODE_KEYS = {
     "title", "date", "number", "number_label", "season", "season_name", "type", "explicit",

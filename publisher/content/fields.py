@@ -12,9 +12,9 @@ from publisher.config.settings import Config
 from publisher.content.chapters import parse_timestamp
 from publisher.content.frontmatter import FrontMatter, parse_front_matter, read_text
 from publisher.content.model import Soundbite
+from publisher.content.slugs import is_slug, slugify
 from publisher.dates import resolve_date
 from publisher.errors import Problem
-from publisher.slugs import is_slug, slugify
 
 T = TypeVar("T")
 

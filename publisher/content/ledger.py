@@ -16,6 +16,7 @@ from typing import Any
 import tomli_w
 
 from publisher.errors import ContentError
+from publisher.files import atomic_write
 
 LEDGER_NAME = "published.toml"
 HEADER = (
@@ -143,5 +144,5 @@ def write_ledger(root: Path, ledger: Ledger) -> bool:
     text = ledger_text(ledger)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    path.write_text(text, encoding="utf-8")
+    atomic_write(path, [text.encode()])
     return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,18 +15,11 @@ from publisher.content.fields import FieldReader
 from publisher.content.identity import resolve_show_guid
 from publisher.content.ledger import Ledger, read_ledger
 from publisher.content.model import Article, Episode, Site
+from publisher.content.slugs import is_slug, slugify
 from publisher.errors import ContentError, Problem, ProblemsFound, site_path
-from publisher.slugs import is_slug, slugify
-
-log = logging.getLogger(__name__)
 
 ARTICLE_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 ARTICLE_KEYS = {"title", "date", "slug", "summary", "tags", "author", "episode", "draft", "updated"}
-EPISODE_KEYS = {
-    "title", "date", "number", "season", "type", "explicit", "summary", "guid", "article",
-    "chapters", "persons", "draft", "tags",
-}  # fmt: skip
-EPISODE_TYPES = ("full", "trailer", "bonus")
 
 
 def load_site(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from publisher.content.identity import episode_guid
 from publisher.content.model import Site
+from publisher.content.slugs import slugify
 from publisher.dates import next_release
 from publisher.errors import ContentError
-from publisher.slugs import slugify
 
 HORIZON_WEEKS = 520
 SHOW_NOTES_PLACEHOLDER = "Write the show notes here."

@@ -8,8 +8,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from publisher.errors import PublisherError
-
-CHUNK = 1 << 20
+from publisher.files import file_chunks
 
 
 @dataclass(frozen=True)
@@ -27,15 +26,7 @@ class Spliced:
 
     def chunks(self) -> Iterator[bytes]:
         yield self.head
-        with self.source.open("rb") as handle:
-            handle.seek(self.start)
-            remaining = self.end - self.start
-            while remaining > 0:
-                chunk = handle.read(min(CHUNK, remaining))
-                if not chunk:
-                    raise OSError(f"{self.source} changed while it was being read")
-                remaining -= len(chunk)
-                yield chunk
+        yield from file_chunks(self.source, self.start, self.end)
 
 
 class Deferred:
@@ -79,9 +70,7 @@ def chunks_of(content: Content) -> Iterator[bytes]:
     elif isinstance(content, Spliced):
         yield from content.chunks()
     else:
-        with content.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                yield chunk
+        yield from file_chunks(content)
 
 
 def size_of(content: Content) -> int:

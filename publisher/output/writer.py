@@ -5,18 +5,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.cache import BuildCache, digest, file_sha256
+from publisher.cache import BuildCache, digest
 from publisher.errors import PublisherError, cannot_write
+from publisher.files import file_sha256, write_temp
 from publisher.output.tree import Content, Deferred, OutputTree, Spliced, chunks_of, size_of
 
 log = logging.getLogger(__name__)
 
 MARKER = ".publisher-output"
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,8 @@ class FileInfo:
     sha256: str
 
 
-Manifest = dict[str, FileInfo]
+BuiltFiles = dict[str, FileInfo]
+"""Every file of a built folder with its size and SHA-256 (what `build` returns)."""
 
 
 def describe(tree: OutputTree, path: str) -> FileInfo:
@@ -60,7 +60,7 @@ def guard_output_dir(out: Path, site_root: Path) -> None:
 
 def write_tree(
     tree: OutputTree, out: Path, site_root: Path, cache: BuildCache | None = None
-) -> Manifest:
+) -> BuiltFiles:
     """Make ``out`` hold exactly ``tree``; return the manifest of what it holds.
 
     Files whose bytes did not change are not written again (their modification time stays).
@@ -80,17 +80,17 @@ def write_tree(
         ) from err
 
 
-def _write_tree(tree: OutputTree, out: Path, cache: BuildCache) -> Manifest:
+def _write_tree(tree: OutputTree, out: Path, cache: BuildCache) -> BuiltFiles:
     made = _make_folder(out)
     marker = out / MARKER
     if not marker.exists():
         marker.write_text("Built by publisher; this folder is rewritten on every build.\n")
-    manifest: Manifest = {}
+    built: BuiltFiles = {}
     staged: list[tuple[Path, Path, str]] = []
     try:
         for path in tree:
             info = _describe_cached(tree, path, cache)
-            manifest[path] = info
+            built[path] = info
             temp = _stage_if_changed(tree, path, out / path, info, cache, made)
             if temp is not None:
                 staged.append((temp, out / path, info.sha256))
@@ -103,14 +103,14 @@ def _write_tree(tree: OutputTree, out: Path, cache: BuildCache) -> Manifest:
     for temp, dest, sha256 in staged:
         os.replace(temp, dest)
         cache.remember_written(dest, sha256)
-    removed = _remove_stale(out, set(manifest))
+    removed = _remove_stale(out, set(built))
     log.info(
         "wrote %d file(s), kept %d unchanged, removed %d",
         len(staged),
-        len(manifest) - len(staged),
+        len(built) - len(staged),
         removed,
     )
-    return manifest
+    return built
 
 
 def _make_folder(folder: Path) -> list[Path]:
@@ -189,21 +189,12 @@ def _stage_if_changed(
         cache.remember_written(dest, info.sha256)
         return None
     made.extend(_make_folder(dest.parent))
-    handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            for chunk in chunks_of(tree.files[path]):
-                stream.write(chunk)
-        os.chmod(temp, 0o644)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
+    return write_temp(dest.parent, chunks_of(tree.files[path]))
 
 
 def output_intact(out: Path, cache: BuildCache) -> bool:
     """True when ``out`` still holds exactly the files of the last build, as written."""
-    expected = cache.last_manifest
+    expected = cache.last_built
     if not out.is_dir() or not expected:
         return False
     for path, (size, sha256) in expected.items():

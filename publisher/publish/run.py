@@ -19,7 +19,7 @@ from publisher.content.ledger import Ledger, write_ledger
 from publisher.content.loaders import Project, load_project
 from publisher.errors import Problem, ProblemsFound, StorageError
 from publisher.output.tree import OutputTree
-from publisher.output.writer import Manifest, write_tree
+from publisher.output.writer import BuiltFiles, write_tree
 from publisher.publish.ledger_update import pin_legacy_releases, updated_ledger
 from publisher.publish.plan import PHASES, Plan, Upload, plan_sync
 from publisher.render.released import fetch_released_heads
@@ -140,10 +140,10 @@ def _raise_errors(problems: list[Problem]) -> None:
         log.warning("%s", problem)
 
 
-def _local_states(manifest: Manifest, config: Config) -> dict[str, FileState]:
+def _local_states(built: BuiltFiles, config: Config) -> dict[str, FileState]:
     overrides = config.publish.cache_control
     states = {}
-    for path, info in manifest.items():
+    for path, info in built.items():
         headers = headers_for(path, overrides)
         states[path] = FileState(
             info.size, info.sha256, headers.content_type, headers.cache_control
@@ -267,9 +267,8 @@ def _upload_all(
 
 def _upload_one(prepared: PreparedPublish, upload: Upload) -> None:
     state = prepared.local[upload.path]
-    headers = headers_for(upload.path, prepared.config.publish.cache_control)
     assert state.sha256 is not None
-    prepared.target.upload(upload.path, prepared.out / upload.path, headers, state.sha256)
+    prepared.target.upload(upload.path, prepared.out / upload.path, state.headers, state.sha256)
 
 
 def _failure_message(failures: list[tuple[Upload, Exception]], phase: str) -> str:

@@ -21,9 +21,9 @@ from publisher.config.settings import Config
 from publisher.content.audio import AudioInfo
 from publisher.content.chapters import CHAPTERS_NAME, Chapter
 from publisher.content.model import Article, Episode, Site, Soundbite
+from publisher.content.slugs import slugify
 from publisher.content.transcripts import transcript_paragraphs
 from publisher.render.markup import RenderedText, shorten, with_heading_anchors
-from publisher.slugs import slugify
 
 WORDS_PER_MINUTE = 200
 TOC_MIN_HEADINGS = 3

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import markdown
 import nh3
 
@@ -105,31 +105,6 @@ def _render(converter: markdown.Markdown, text: str) -> RenderedText | None:
     return RenderedText(body, toc, first, len(plain.split()), headings, plain)
 
 
-class _TextCollector(HTMLParser):
-    """All text of a fragment, and separately the text of its first paragraph."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.first: list[str] = []
-        self.depth = 0
-        self.first_done = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "p" and not self.first_done:
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "p" and self.depth:
-            self.depth -= 1
-            self.first_done = self.depth == 0
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-        if self.depth and not self.first_done:
-            self.first.append(data)
-
-
 def sanitize(fragment: str) -> str:
     """Keep the HTML an article needs; drop scripts, event handlers and javascript: links.
 
@@ -154,10 +129,10 @@ def _texts(fragment: str) -> tuple[str, str]:
     >>> _texts("<h2>Rest</h2><p>Sit &amp; <b>rest</b></p>\\n<p>then walk</p>")
     ('Rest Sit & rest then walk', 'Sit & rest')
     """
-    collector = _TextCollector()
-    collector.feed(fragment)
-    collector.close()
-    return " ".join(" ".join(collector.parts).split()), " ".join("".join(collector.first).split())
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    first = next(root.iter("p"), None)
+    first_text = "".join(first.itertext()) if first is not None else ""
+    return " ".join(" ".join(root.itertext()).split()), " ".join(first_text.split())
 
 
 def shorten(text: str, limit: int = SUMMARY_LIMIT) -> str:

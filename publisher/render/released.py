@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -21,6 +19,7 @@ from publisher.cache import BuildCache, digest
 from publisher.content.audio import AudioInfo
 from publisher.content.ledger import PublishedAudio
 from publisher.errors import Problem, StorageError
+from publisher.files import atomic_write
 from publisher.output.tree import Deferred, Original, OutputTree, Spliced
 from publisher.render.audiotags import mp3_audio_span
 
@@ -142,9 +141,5 @@ def _stored_head(cache: BuildCache, sha256: str) -> bytes | None:
 
 def _store_head(cache: BuildCache, sha256: str, head: bytes) -> None:
     folder = cache.folder(HEADS_FOLDER)
-    if folder is None:
-        return
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".head-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(head)
-    os.replace(temp, folder / sha256)
+    if folder is not None:
+        atomic_write(folder / sha256, [head])

@@ -142,3 +142,8 @@ class FileState:
     sha256: str | None
     content_type: str | None = None
     cache_control: str | None = None
+
+    @property
+    def headers(self) -> Headers:
+        """The headers to serve it with (a local file's are always known)."""
+        return Headers(self.content_type or "", self.cache_control or "")

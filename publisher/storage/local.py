@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from publisher.cache import file_sha256
 from publisher.errors import StorageError
+from publisher.files import atomic_write, file_chunks, file_sha256
 from publisher.storage.base import (
     LOCK_NAME,
     MANIFEST_NAME,
@@ -71,15 +69,10 @@ class LocalTarget:
 
     def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
         destination = self.root / path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=destination.parent, prefix=".upload-")
-        os.close(handle)
         try:
-            shutil.copyfile(source, temp)
-            os.chmod(temp, 0o644)
-            os.replace(temp, destination)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(destination, file_chunks(source))
         except OSError as err:
-            Path(temp).unlink(missing_ok=True)
             raise StorageError(f"cannot write: {err.strerror}", destination) from err
 
     def delete(self, paths: list[str]) -> None:

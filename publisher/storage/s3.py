@@ -6,7 +6,6 @@ the endpoint, region and profile but never a secret.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,8 +39,6 @@ from publisher.storage.base import (
     parse_manifest,
 )
 from publisher.storage.headers import Headers
-
-log = logging.getLogger(__name__)
 
 MiB = 1024 * 1024
 DELETE_BATCH = 1000
