@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from publisher.cli import main
-from publisher.output import writer
 from tests.conftest import SiteFactory
 
 
@@ -204,7 +203,7 @@ def test_a_refused_permission_is_named(
     def refuse(dir: str, prefix: str) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied", os.path.join(dir, prefix))
 
-    monkeypatch.setattr(writer.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("publisher.output.writer.tempfile.mkstemp", refuse)
     edit(small_site)
     code, err = build(small_site, out, capsys)
     assert code == 1
