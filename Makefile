@@ -46,7 +46,7 @@ format: $(STAMP)  ## Reformat the code with ruff
 	$(VENV)/bin/ruff format publisher tests tools
 	$(VENV)/bin/ruff check --fix publisher tests tools
 
-typecheck: $(STAMP)  ## Type-check the package with mypy
+typecheck: $(STAMP)  ## Type-check the package, tests and tools with mypy (strict)
 	$(VENV)/bin/mypy
 
 golden: $(STAMP)  ## Record the sample site's output bytes in tests/golden/ (review the diff)

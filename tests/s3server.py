@@ -104,7 +104,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().strip(), 16)
                 if size == 0:
@@ -135,6 +135,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
             return
         upstream = urlsplit(self.state.upstream)
+        assert upstream.hostname is not None, self.state.upstream
         connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
         headers["Content-Length"] = str(len(body))
         connection.request(self.command, self.path, body=body, headers=headers)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from mutagen import File as MutagenFile
-from playwright.sync_api import Browser, Error, Page, sync_playwright
+from playwright.sync_api import Browser, Error, Page, Response, sync_playwright
 
 from tests.browser import CHROMIUM_ARGS, chromium_path, preview_server
 from tests.conftest import SiteFactory
@@ -95,7 +95,7 @@ def test_home_page_is_light_and_makes_no_third_party_requests(page: Page, site_u
     sizes: dict[str, int] = {}
     hosts: set[str] = set()
 
-    def record(response) -> None:  # type: ignore[no-untyped-def]
+    def record(response: Response) -> None:
         hosts.add(urlsplit(response.url).hostname or "")
         if response.request.resource_type in ("document", "stylesheet", "script"):
             sizes[response.url] = len(response.body())

@@ -3,6 +3,7 @@ clean one, and a build with nothing changed writes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +15,8 @@ from tests.conftest import AUDIO, NOW, SiteFactory, build_site, tree_bytes
 
 
 def clean_build(
-    site: SiteFactory, tmp_path: Path, now=NOW, drafts: bool = False
-) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    site: SiteFactory, tmp_path: Path, now: dt.datetime = NOW, drafts: bool = False
+) -> dict[str, bytes]:
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(site.root, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "_site"))

@@ -103,7 +103,10 @@ def test_the_shapes_reach_nested_dataclasses() -> None:
 def toy(*leaf_fields: Any) -> type:
     """A ``Tree`` holding ``Leaf`` values with ``leaf_fields``, made anew each time."""
     leaf = dataclasses.make_dataclass("Leaf", leaf_fields, frozen=True)
-    fields = [("leaves", tuple[leaf, ...]), ("label", str | None, None)]  # type: ignore[valid-type]
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = [
+        ("leaves", tuple[leaf, ...]),  # type: ignore[valid-type]
+        ("label", str | None, None),
+    ]
     return dataclasses.make_dataclass("Tree", fields, frozen=True)
 
 

@@ -15,14 +15,22 @@ from publisher.cli import main
 from tests.conftest import SiteFactory, cli_command, run_cli
 
 
-def assert_user_error(result, expected: str, out: Path) -> None:  # type: ignore[no-untyped-def]
+def assert_user_error(result: subprocess.CompletedProcess[str], expected: str, out: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert expected in result.stderr.splitlines(), result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists(), "nothing may be written when the input is bad"
 
 
-BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
+def write_non_utf8_article(s: SiteFactory) -> None:
+    (s.root / "articles").mkdir()
+    (s.root / "articles" / "2026-01-04-a.md").write_bytes(
+        b"---\ntitle: A\ndate: 2026-01-04\n---\nCaf\xe9 au lait\n"
+    )
+
+
+# Each arrangement writes files into the site; what it returns is unused.
+BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], object], str]] = {
     "malformed yaml": (
         lambda s: s.article("2026-01-04-a", "title: A: B: C\ndate: 2026-01-04"),
         "{root}/articles/2026-01-04-a.md:2: error: front matter is not valid YAML: mapping values are "
@@ -56,12 +64,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[SiteFactory], None], str]] = {
         "lower-case letters, digits and hyphens such as 'tmp-x'",
     ),
     "non-utf8": (
-        lambda s: (
-            (s.root / "articles").mkdir()
-            or (s.root / "articles" / "2026-01-04-a.md").write_bytes(
-                b"---\ntitle: A\ndate: 2026-01-04\n---\nCaf\xe9 au lait\n"
-            )
-        ),
+        write_non_utf8_article,
         "{root}/articles/2026-01-04-a.md:5: error: not UTF-8 text (byte 0xe9); save the file as UTF-8",
     ),
     "lists nested 600 deep": (

@@ -228,7 +228,9 @@ def test_completed_blocked_and_moved_show(full_site: SiteFactory, tmp_path: Path
     )
 
 
-def test_long_descriptions_are_cut_to_4000_bytes(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_long_descriptions_are_cut_to_4000_bytes(
+    make_site: Callable[..., SiteFactory], tmp_path: Path
+) -> None:
     site = make_site()
     site.episode("ep", f"title: T\ndate: 2026-01-04\nsummary: {'bóné ' * 1500}")
     out = build_site(site.root, tmp_path / "out")

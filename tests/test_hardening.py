@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, PngImagePlugin
@@ -71,7 +72,7 @@ def test_no_secret_in_any_output_even_when_verbose(small_site: SiteFactory, s3: 
     assert "Traceback" not in everything
 
 
-def test_odd_audio_file_names_work(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_odd_audio_file_names_work(make_site: Callable[..., SiteFactory], tmp_path: Path) -> None:
     site = make_site()
     name = "Ep 1 (final) #2 ünï?.mp3"
     site.episode("odd", "title: Odd\ndate: 2026-01-04", name=name)

@@ -6,11 +6,12 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SiteFactory
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def test_wheel_contains_the_theme(wheel: Path) -> None:
 def test_installed_copy_builds_a_site_without_templates(
     wheel: Path,
     tmp_path: Path,
-    make_site,  # type: ignore[no-untyped-def]
+    make_site: Callable[..., SiteFactory],
 ) -> None:
     target = tmp_path / "installed"
     subprocess.run(

@@ -6,16 +6,18 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lxml import html as lxml_html
 
 from tests.conftest import NOW, SiteFactory, build_site
 
 
-def structured_data(page: Path) -> dict:  # type: ignore[type-arg]
+def structured_data(page: Path) -> dict[str, Any]:
     tree = lxml_html.fromstring(page.read_bytes())
     [script] = tree.xpath("//script[@type='application/ld+json']/text()")
-    return json.loads(script)  # type: ignore[no-any-return]
+    data: dict[str, Any] = json.loads(script)
+    return data
 
 
 def meta(page: Path, name: str) -> str:

@@ -7,8 +7,9 @@ import json
 import os
 import shutil
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 import pytest
@@ -33,7 +34,7 @@ def publish(site: SiteFactory, s3: S3Env, *extra: str) -> int:
     return 0
 
 
-def remote_objects(s3: S3Env, prefix: str = "show/") -> dict[str, dict]:  # type: ignore[type-arg]
+def remote_objects(s3: S3Env, prefix: str = "show/") -> dict[str, dict[str, Any]]:
     pages = s3.client.get_paginator("list_objects_v2").paginate(Bucket=s3.bucket, Prefix=prefix)
     return {o["Key"]: o for page in pages for o in page.get("Contents", [])}
 
@@ -209,8 +210,8 @@ def test_dry_run_changes_nothing(
 
 
 def test_large_audio_goes_multipart_and_is_compared_by_hash(
-    make_site,
-    s3: S3Env,  # type: ignore[no-untyped-def]
+    make_site: Callable[..., SiteFactory],
+    s3: S3Env,
 ) -> None:
     site = make_site()
     toml = site.root / "site.toml"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from publisher.config.values import DEFAULT_CACHE_CONTROL
 from publisher.publish.plan import plan_sync
 from publisher.storage.base import FileState
-from publisher.storage.headers import DEFAULT_CACHE_CONTROL, cache_kind, headers_for
+from publisher.storage.headers import cache_kind, headers_for
 
 HTML = ("text/html; charset=utf-8", "public, max-age=300")
 
@@ -40,7 +41,13 @@ def state(size: int, sha: str | None, headers: tuple[str, str] = HTML) -> FileSt
         ({}, {"old.html": state(1, "x")}, True, [], ["old.html"]),
     ],
 )
-def test_plan_table(local, remote, prune, uploads, deletes) -> None:  # type: ignore[no-untyped-def]
+def test_plan_table(
+    local: dict[str, FileState],
+    remote: dict[str, FileState],
+    prune: bool,
+    uploads: list[tuple[str, str]],
+    deletes: list[str],
+) -> None:
     plan = plan_sync(local, remote, prune)
     assert [(u.path, u.reason) for u in plan.uploads] == uploads
     assert list(plan.deletes) == deletes

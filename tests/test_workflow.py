@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -127,7 +128,7 @@ def test_status_shows_states_problems_and_gaps(small_site: SiteFactory) -> None:
 
 def feed_guids(folder: Path) -> list[str]:
     root = etree.parse(str(folder / "feed.xml")).getroot()
-    return root.xpath("//item/guid/text()")
+    return cast(list[str], root.xpath("//item/guid/text()"))
 
 
 def test_a_scheduled_publish_releases_the_episode_exactly_once(
@@ -174,8 +175,8 @@ def recorder() -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
 
 
 def test_hubs_and_pings_hear_of_a_changed_feed_only(
-    small_site: SiteFactory, tmp_path: Path, recorder
-) -> None:  # type: ignore[no-untyped-def]
+    small_site: SiteFactory, tmp_path: Path, recorder: tuple[str, list[tuple[str, str, bytes]]]
+) -> None:
     url, seen = recorder
     toml = small_site.root / "site.toml"
     toml.write_text(

@@ -151,8 +151,8 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, ours_time, ours_count, theirs_time, theirs_count in rows:
-        ours, theirs = _cell(ours_time, ours_count), _cell(theirs_time, theirs_count)
-        print(f"{name:20} | {ours:>34} | {theirs:>34}")
+        ours_cell, theirs_cell = _cell(ours_time, ours_count), _cell(theirs_time, theirs_count)
+        print(f"{name:20} | {ours_cell:>34} | {theirs_cell:>34}")
     print(f"publisher's times include its build and check ({build_time:.2f} s without changes).")
 
 
