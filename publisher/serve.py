@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import html
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -13,7 +14,7 @@ import threading
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from publisher.build import build
 from publisher.config.settings import load_config
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 WATCHED = ("site.toml", "articles", "episodes", "templates")
 POLL_SECONDS = 0.5
 SETTLE_SECONDS = 0.1  # a change is built once the files stay the same this long (half-saved)
+CHUNK_BYTES = 1 << 20  # files are sent in pieces this size
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -47,6 +50,34 @@ def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return snapshot
 
 
+def requested_range(header: str | None, size: int) -> range | None:
+    """The bytes a ``Range`` header asks of a file of ``size`` bytes: None for the whole file
+    (no header, or one this server ignores: several ranges, or an invalid one), an empty range
+    when none of the bytes asked for exist (416).
+
+    >>> requested_range("bytes=0-9", 100), requested_range("bytes=90-200", 100)
+    (range(0, 10), range(90, 100))
+    >>> requested_range("bytes=-500", 100), requested_range("bytes=-5", 100)
+    (range(0, 100), range(95, 100))
+    >>> requested_range("bytes=100-", 100), requested_range("bytes=-0", 100)
+    (range(100, 100), range(100, 100))
+    >>> requested_range(None, 100), requested_range("bytes=0-1,5-6", 100)
+    (None, None)
+    >>> requested_range("bytes=5-2", 100)
+    """
+    match = RANGE_RE.match(header or "")
+    if not match or not (match[1] or match[2]):
+        return None
+    if match[1]:
+        start = int(match[1])
+        if match[2] and int(match[2]) < start:
+            return None  # invalid, so ignored (RFC 9110)
+        end = min(int(match[2]) + 1, size) if match[2] else size
+    else:
+        start, end = max(0, size - int(match[2])), size
+    return range(start, max(start, end))
+
+
 RELOAD_PATH = "/__publisher/version"
 # Polls the preview's build number and reloads the page once it differs from the build the
 # page came from (a rebuild may finish before the first poll).
@@ -55,7 +86,6 @@ RELOAD_SCRIPT = (
     "const r=await fetch('" + RELOAD_PATH + "');"
     "if((await r.text())!==built)location.reload();}catch(e){}},1000);})();</script>"
 )
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PROBLEMS_ID = "publisher-problems"
 PROBLEMS_STYLE = (
     "position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;"
@@ -126,11 +156,18 @@ class _Handler(SimpleHTTPRequestHandler):
         if not path.is_file():
             self._not_found(send_body)
             return
-        data = path.read_bytes()
         kind = content_type(path.relative_to(Path(self.directory)).as_posix())
         if path.suffix == ".html":
-            data = _with_page_extras(data, self.preview)
-        self._send(200, kind, data, send_body, self.headers.get("Range"))
+            data = _with_page_extras(path.read_bytes(), self.preview)
+            self._send(200, kind, data, send_body, self.headers.get("Range"))
+            return
+        try:
+            file = path.open("rb")
+        except OSError:  # removed by a rebuild since
+            self._not_found(send_body)
+            return
+        with file:
+            self._send_file(file, kind, send_body)
 
     def _not_found(self, send_body: bool) -> None:
         page = Path(self.directory) / "404.html"
@@ -148,32 +185,47 @@ class _Handler(SimpleHTTPRequestHandler):
     def _send(
         self, status: int, kind: str, data: bytes, send_body: bool, ranges: str | None = None
     ) -> None:
-        start, end = 0, len(data) - 1
-        match = RANGE_RE.match(ranges or "")
-        if match and status == 200 and (match[1] or match[2]):
-            if match[1]:
-                start, end = int(match[1]), int(match[2]) if match[2] else len(data) - 1
-            else:
-                start = max(0, len(data) - int(match[2]))
-            if start >= len(data) or start > end:
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            end = min(end, len(data) - 1)
-            status = 206
-        body = data[start : end + 1]
-        self.send_response(status)
+        """Answer with ``data`` (a page, made in memory), or the part of it ``ranges`` asks for."""
+        wanted = requested_range(ranges, len(data)) if status == 200 else None
+        if self._start(status, kind, len(data), wanted) and send_body:
+            self.wfile.write(data[wanted.start : wanted.stop] if wanted else data)
+
+    def _send_file(self, file: BinaryIO, kind: str, send_body: bool) -> None:
+        """Answer with an open file, or the byte range asked for, read from disk in pieces."""
+        size = os.fstat(file.fileno()).st_size
+        wanted = requested_range(self.headers.get("Range"), size)
+        if not self._start(200, kind, size, wanted) or not send_body:
+            return
+        span = wanted or range(size)
+        file.seek(span.start)
+        left = len(span)
+        try:
+            while left > 0:
+                chunk = file.read(min(CHUNK_BYTES, left))
+                if not chunk:  # the file shrank while it was being sent (a rebuild)
+                    break
+                self.wfile.write(chunk)
+                left -= len(chunk)
+        except (BrokenPipeError, ConnectionResetError):  # a player seeking elsewhere hangs up
+            self.close_connection = True
+
+    def _start(self, status: int, kind: str, size: int, wanted: range | None) -> bool:
+        """Send the status and headers; False if the part ``wanted`` does not exist (416)."""
+        if wanted is not None and not wanted:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+        self.send_response(206 if wanted else status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(wanted) if wanted else size))
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("Cache-Control", "no-store")
-        if status == 206:
-            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        if wanted:
+            self.send_header("Content-Range", f"bytes {wanted.start}-{wanted.stop - 1}/{size}")
         self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("serve: " + format, *args)

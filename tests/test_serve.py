@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import random
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from email.message import Message
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ import pytest
 from publisher import serve
 from publisher.dates import parse_now
 from publisher.locks import site_lock
-from publisher.serve import POLL_SECONDS, PROBLEMS_ID, Preview
+from publisher.serve import CHUNK_BYTES, POLL_SECONDS, PROBLEMS_ID, Preview
 from tests.browser import preview_server
 from tests.conftest import SiteFactory
 
@@ -204,3 +206,50 @@ def test_a_rebuild_waits_for_a_build_holding_the_site(small_site: SiteFactory) -
     finally:
         preview.close()
         watcher.join(timeout=5)
+
+
+def fetch_bytes(
+    url: str, byte_range: str | None, method: str = "GET"
+) -> tuple[int, Message, bytes]:
+    headers = {"Range": byte_range} if byte_range else {}
+    request = urllib.request.Request(url, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def test_byte_ranges_of_a_large_file_are_read_from_disk(small_site: SiteFactory) -> None:
+    preview = Preview(small_site.root, 0, lambda: parse_now("2026-01-10"))
+    server = threading.Thread(target=preview.server.serve_forever, daemon=True)
+    server.start()
+    try:
+        audio = preview.out / "episodes/first/long.mp3"
+        audio.write_bytes(random.Random(7).randbytes(3 * CHUNK_BYTES + 12345))
+        whole, size = audio.read_bytes(), audio.stat().st_size
+        url = preview.url + "episodes/first/long.mp3"
+        middle = (CHUNK_BYTES - 10, 2 * CHUNK_BYTES + 10)  # across two chunk boundaries
+        expected = {
+            f"bytes={middle[0]}-{middle[1]}": (middle[0], middle[1]),
+            "bytes=-500": (size - 500, size - 1),
+            f"bytes={size - CHUNK_BYTES - 3}-": (size - CHUNK_BYTES - 3, size - 1),
+            "bytes=100-99999999": (100, size - 1),
+        }
+        for asked, (first, last) in expected.items():
+            status, headers, body = fetch_bytes(url, asked)
+            assert status == 206, asked
+            assert headers["Content-Range"] == f"bytes {first}-{last}/{size}"
+            assert headers["Content-Length"] == str(last - first + 1)
+            assert headers["Content-Type"] == "audio/mpeg"
+            assert body == whole[first : last + 1]
+        status, headers, body = fetch_bytes(url, f"bytes={size}-")
+        assert (status, headers["Content-Range"], body) == (416, f"bytes */{size}", b"")
+        status, headers, body = fetch_bytes(url, "bytes=-500", method="HEAD")
+        assert (status, headers["Content-Length"], body) == (206, "500", b"")
+        status, headers, body = fetch_bytes(url, None)
+        assert (status, headers["Content-Length"], body) == (200, str(size), whole)
+    finally:
+        preview.server.shutdown()
+        preview.close()
+        server.join(timeout=5)
