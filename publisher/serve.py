@@ -16,7 +16,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import watchfiles
+
 from publisher.build import build
+from publisher.cache import CACHE_DIR
 from publisher.config.settings import load_config
 from publisher.content.mediatypes import content_type
 from publisher.errors import PublisherError
@@ -25,8 +28,16 @@ from publisher.locks import SiteBusy, site_lock
 log = logging.getLogger(__name__)
 
 WATCHED = ("site.toml", "articles", "episodes", "templates")
-POLL_SECONDS = 0.5
-SETTLE_SECONDS = 0.1  # a change is built once the files stay the same this long (half-saved)
+# Folders under the site whose changes never need a rebuild: what builds and publishes write,
+# version control, and tools' caches.
+IGNORED_DIRS = frozenset(
+    {CACHE_DIR, "_site", "_publish", ".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__"}
+    | {".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+)
+IGNORED_NAMES = re.compile(r"\.sw.$|~$|^\.#|^\.DS_Store$|^4913$")  # editors' swap and backup files
+STEP_MS = 100  # a burst of events ends once none came for this long: one rebuild per save
+DEBOUNCE_MS = 1600  # ... or after this long, while events keep coming
+LOOK_MS = 500  # the watcher also wakes this often without events (to retry a busy site)
 CHUNK_BYTES = 1 << 20  # files are sent in pieces this size
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -48,6 +59,28 @@ def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
                 stat = path.stat()
                 snapshot[str(path)] = (stat.st_mtime_ns, stat.st_size)
     return snapshot
+
+
+def needs_rebuild(root: Path, out: Path, path: str) -> bool:
+    """Whether an event at ``path`` may change the build of the site folder ``root``: not one
+    outside it, in the preview's own output ``out``, in ``IGNORED_DIRS`` or on a swap file.
+
+    >>> [needs_rebuild(Path("/s"), Path("/s/tmp"), f"/s/{p}") for p in ("site.toml", "a/b.md")]
+    [True, True]
+    >>> ignored = ("_site/index.html", ".publisher-cache/build.lock", ".git/index",
+    ...     "tmp/feed.xml", "a/.b.md.swp", "a/b.md~", "a/.#b.md")
+    >>> [needs_rebuild(Path("/s"), Path("/s/tmp"), f"/s/{p}") for p in ignored]
+    [False, False, False, False, False, False, False]
+    >>> needs_rebuild(Path("/s"), Path("/tmp/preview"), "/elsewhere/site.toml")
+    False
+    """
+    file = Path(path)
+    if file.is_relative_to(out) or not file.is_relative_to(root):
+        return False
+    parts = file.relative_to(root).parts
+    return not any(part in IGNORED_DIRS for part in parts) and not (
+        parts and IGNORED_NAMES.search(parts[-1])
+    )
 
 
 def requested_range(header: str | None, size: int) -> range | None:
@@ -242,12 +275,17 @@ class Preview:
         self.drafts = drafts
         self.out = Path(tempfile.mkdtemp(prefix="publisher-preview-")) / "site"
         self.stop_event = threading.Event()
+        self.builds = 0  # builds run so far, good or failed, the first one included
         self.version = 0  # good builds so far
         self.failures = 0  # failed rebuilds so far
+        self.refusals = 0  # rebuilds put off because another build held the site
+        self.looks = 0  # times the watcher woke: a burst of changes, or LOOK_MS without any
         self.problems: tuple[str, ...] = ()  # why the last rebuild failed; () when it did not
         self.pending = False  # another build held the site: rebuild when it is done
-        # Taken before the first build, so an edit made while the server starts is not missed.
-        self.sources = source_snapshot(root)
+        self.changed: tuple[str, ...] = ()  # the files whose change led to the last rebuild
+        # Taken before the first build; the watcher compares once it runs, so an edit saved
+        # while the preview starts (before the watcher sees events) is not missed.
+        self.sources: dict[str, tuple[int, int]] | None = source_snapshot(root)
         self.rebuild()
         config, _ = load_config(root)
         handler = functools.partial(
@@ -255,6 +293,7 @@ class Preview:
         )
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}{config.site.base_path}"
+        self.watcher: threading.Thread | None = None
 
     @property
     def state(self) -> str:
@@ -269,13 +308,16 @@ class Preview:
         The site lock is held only while building, so ``publisher build`` can run beside a
         preview; when a build holds it, the watcher tries again on its next look.
         """
-        self.pending = False
         try:
             with site_lock(self.root):
+                self.pending = False
+                self.builds += 1
                 build(self.root, self.out, self.clock(), include_unreleased=self.drafts)
         except SiteBusy as err:
-            log.warning("%s\n(the preview rebuilds once it has finished)", err)
+            if not self.pending:
+                log.warning("%s\n(the preview rebuilds once it has finished)", err)
             self.pending = True
+            self.refusals += 1
             return False
         except PublisherError as err:  # ProblemsFound too: one line per problem
             self._failed(tuple(str(err).splitlines()))
@@ -298,38 +340,60 @@ class Preview:
         self.problems = problems
 
     def watch(self) -> None:
-        """Poll the sources and rebuild after each change, until stopped; nothing stops it."""
-        while not self.stop_event.wait(POLL_SECONDS):
-            try:
-                current = source_snapshot(self.root)
-                if current != self.sources or self.pending:
-                    self.sources = self._settled(current)
-                    self.rebuild()
-            except OSError as err:  # e.g. a file removed while it was being looked at
-                log.debug("could not look at the sources (%s); trying again", err)
-            except Exception:
-                log.exception("the preview could not look at the sources (a bug); trying again")
+        """Rebuild after each burst of file events under the site folder, until
+        ``stop_event`` is set; a failed rebuild or look does not stop it."""
+        root, out = self.root.resolve(), self.out.parent.resolve()
+        events = watchfiles.watch(
+            root,
+            watch_filter=lambda _, path: needs_rebuild(root, out, path),
+            debounce=DEBOUNCE_MS,
+            step=STEP_MS,
+            rust_timeout=LOOK_MS,
+            yield_on_timeout=True,
+            stop_event=self.stop_event,
+            raise_interrupt=False,
+            ignore_permission_denied=True,
+        )
+        try:
+            for changes in events:
+                self._look(root, {path for _, path in changes})
+        except (OSError, RuntimeError) as err:  # e.g. the system's limit of watched folders
+            log.error(
+                "the preview no longer rebuilds on save (%s); restart it, perhaps with "
+                "WATCHFILES_FORCE_POLLING=1 to look for changes by polling",
+                err,
+            )
 
-    def _settled(self, current: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-        """The sources once an editor has finished saving (not a file caught half-written)."""
-        for _ in range(10):
-            if self.stop_event.wait(SETTLE_SECONDS):
-                break
-            again = source_snapshot(self.root)
-            if again == current:
-                break
-            current = again
-        return current
+    def _look(self, root: Path, paths: set[str]) -> None:
+        """Rebuild if files changed, if the site was busy last time, or, on the first look,
+        if a file changed since the snapshot taken before the first build."""
+        try:
+            missed = self.sources is not None and source_snapshot(self.root) != self.sources
+            self.sources = None
+            if paths or self.pending or missed:
+                self.changed = tuple(sorted(os.path.relpath(p, root) for p in paths))
+                log.debug("rebuilding; changed: %s", ", ".join(self.changed) or "-")
+                self.rebuild()
+        except OSError as err:  # e.g. a file removed while it was being looked at
+            log.debug("could not look at the sources (%s); trying again", err)
+        except Exception:
+            log.exception("the preview could not look at the sources (a bug); trying again")
+        finally:
+            self.looks += 1
 
     def serve_forever(self) -> None:
-        watcher = threading.Thread(target=self.watch, name="publisher-watch", daemon=True)
-        watcher.start()
+        """Serve and watch until interrupted; then stop both."""
+        self.watcher = threading.Thread(target=self.watch, name="publisher-watch", daemon=True)
+        self.watcher.start()
         try:
             self.server.serve_forever()
         finally:
             self.close()
 
     def close(self) -> None:
+        """Stop the watcher (after the rebuild it may be running) and remove the build."""
         self.stop_event.set()
         self.server.server_close()
+        if self.watcher is not None:
+            self.watcher.join(timeout=10)
         shutil.rmtree(self.out.parent, ignore_errors=True)
