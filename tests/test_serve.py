@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import random
 import threading
 import time
@@ -248,6 +249,7 @@ def test_the_watcher_survives_a_bug_in_a_rebuild(
 def test_a_rebuild_waits_for_a_build_holding_the_site(
     small_site: SiteFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="publisher.serve")  # whatever earlier tests set
     with watching(small_site) as preview:
         with site_lock(small_site.root):
             small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Later.\n")
