@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import html
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -13,9 +14,12 @@ import threading
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import watchfiles
 
 from publisher.build import build
+from publisher.cache import CACHE_DIR
 from publisher.config.settings import load_config
 from publisher.content.mediatypes import content_type
 from publisher.errors import PublisherError
@@ -24,8 +28,18 @@ from publisher.locks import SiteBusy, site_lock
 log = logging.getLogger(__name__)
 
 WATCHED = ("site.toml", "articles", "episodes", "templates")
-POLL_SECONDS = 0.5
-SETTLE_SECONDS = 0.1  # a change is built once the files stay the same this long (half-saved)
+# Folders under the site whose changes never need a rebuild: what builds and publishes write,
+# version control, and tools' caches.
+IGNORED_DIRS = frozenset(
+    {CACHE_DIR, "_site", "_publish", ".git", ".hg", ".svn", ".venv", "node_modules", "__pycache__"}
+    | {".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+)
+IGNORED_NAMES = re.compile(r"\.sw.$|~$|^\.#|^\.DS_Store$|^4913$")  # editors' swap and backup files
+STEP_MS = 100  # a burst of events ends once none came for this long: one rebuild per save
+DEBOUNCE_MS = 1600  # ... or after this long, while events keep coming
+LOOK_MS = 500  # the watcher also wakes this often without events (to retry a busy site)
+CHUNK_BYTES = 1 << 20  # files are sent in pieces this size
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -47,6 +61,56 @@ def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return snapshot
 
 
+def needs_rebuild(root: Path, out: Path, path: str) -> bool:
+    """Whether an event at ``path`` may change the build of the site folder ``root``: not one
+    outside it, in the preview's own output ``out``, in ``IGNORED_DIRS`` or on a swap file.
+
+    >>> [needs_rebuild(Path("/s"), Path("/s/tmp"), f"/s/{p}") for p in ("site.toml", "a/b.md")]
+    [True, True]
+    >>> ignored = ("_site/index.html", ".publisher-cache/build.lock", ".git/index",
+    ...     "tmp/feed.xml", "a/.b.md.swp", "a/b.md~", "a/.#b.md")
+    >>> [needs_rebuild(Path("/s"), Path("/s/tmp"), f"/s/{p}") for p in ignored]
+    [False, False, False, False, False, False, False]
+    >>> needs_rebuild(Path("/s"), Path("/tmp/preview"), "/elsewhere/site.toml")
+    False
+    """
+    file = Path(path)
+    if file.is_relative_to(out) or not file.is_relative_to(root):
+        return False
+    parts = file.relative_to(root).parts
+    return not any(part in IGNORED_DIRS for part in parts) and not (
+        parts and IGNORED_NAMES.search(parts[-1])
+    )
+
+
+def requested_range(header: str | None, size: int) -> range | None:
+    """The bytes a ``Range`` header asks of a file of ``size`` bytes: None for the whole file
+    (no header, or one this server ignores: several ranges, or an invalid one), an empty range
+    when none of the bytes asked for exist (416).
+
+    >>> requested_range("bytes=0-9", 100), requested_range("bytes=90-200", 100)
+    (range(0, 10), range(90, 100))
+    >>> requested_range("bytes=-500", 100), requested_range("bytes=-5", 100)
+    (range(0, 100), range(95, 100))
+    >>> requested_range("bytes=100-", 100), requested_range("bytes=-0", 100)
+    (range(100, 100), range(100, 100))
+    >>> requested_range(None, 100), requested_range("bytes=0-1,5-6", 100)
+    (None, None)
+    >>> requested_range("bytes=5-2", 100)
+    """
+    match = RANGE_RE.match(header or "")
+    if not match or not (match[1] or match[2]):
+        return None
+    if match[1]:
+        start = int(match[1])
+        if match[2] and int(match[2]) < start:
+            return None  # invalid, so ignored (RFC 9110)
+        end = min(int(match[2]) + 1, size) if match[2] else size
+    else:
+        start, end = max(0, size - int(match[2])), size
+    return range(start, max(start, end))
+
+
 RELOAD_PATH = "/__publisher/version"
 # Polls the preview's build number and reloads the page once it differs from the build the
 # page came from (a rebuild may finish before the first poll).
@@ -55,7 +119,6 @@ RELOAD_SCRIPT = (
     "const r=await fetch('" + RELOAD_PATH + "');"
     "if((await r.text())!==built)location.reload();}catch(e){}},1000);})();</script>"
 )
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PROBLEMS_ID = "publisher-problems"
 PROBLEMS_STYLE = (
     "position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;"
@@ -126,11 +189,18 @@ class _Handler(SimpleHTTPRequestHandler):
         if not path.is_file():
             self._not_found(send_body)
             return
-        data = path.read_bytes()
         kind = content_type(path.relative_to(Path(self.directory)).as_posix())
         if path.suffix == ".html":
-            data = _with_page_extras(data, self.preview)
-        self._send(200, kind, data, send_body, self.headers.get("Range"))
+            data = _with_page_extras(path.read_bytes(), self.preview)
+            self._send(200, kind, data, send_body, self.headers.get("Range"))
+            return
+        try:
+            file = path.open("rb")
+        except OSError:  # removed by a rebuild since
+            self._not_found(send_body)
+            return
+        with file:
+            self._send_file(file, kind, send_body)
 
     def _not_found(self, send_body: bool) -> None:
         page = Path(self.directory) / "404.html"
@@ -148,32 +218,47 @@ class _Handler(SimpleHTTPRequestHandler):
     def _send(
         self, status: int, kind: str, data: bytes, send_body: bool, ranges: str | None = None
     ) -> None:
-        start, end = 0, len(data) - 1
-        match = RANGE_RE.match(ranges or "")
-        if match and status == 200 and (match[1] or match[2]):
-            if match[1]:
-                start, end = int(match[1]), int(match[2]) if match[2] else len(data) - 1
-            else:
-                start = max(0, len(data) - int(match[2]))
-            if start >= len(data) or start > end:
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            end = min(end, len(data) - 1)
-            status = 206
-        body = data[start : end + 1]
-        self.send_response(status)
+        """Answer with ``data`` (a page, made in memory), or the part of it ``ranges`` asks for."""
+        wanted = requested_range(ranges, len(data)) if status == 200 else None
+        if self._start(status, kind, len(data), wanted) and send_body:
+            self.wfile.write(data[wanted.start : wanted.stop] if wanted else data)
+
+    def _send_file(self, file: BinaryIO, kind: str, send_body: bool) -> None:
+        """Answer with an open file, or the byte range asked for, read from disk in pieces."""
+        size = os.fstat(file.fileno()).st_size
+        wanted = requested_range(self.headers.get("Range"), size)
+        if not self._start(200, kind, size, wanted) or not send_body:
+            return
+        span = wanted or range(size)
+        file.seek(span.start)
+        left = len(span)
+        try:
+            while left > 0:
+                chunk = file.read(min(CHUNK_BYTES, left))
+                if not chunk:  # the file shrank while it was being sent (a rebuild)
+                    break
+                self.wfile.write(chunk)
+                left -= len(chunk)
+        except (BrokenPipeError, ConnectionResetError):  # a player seeking elsewhere hangs up
+            self.close_connection = True
+
+    def _start(self, status: int, kind: str, size: int, wanted: range | None) -> bool:
+        """Send the status and headers; False if the part ``wanted`` does not exist (416)."""
+        if wanted is not None and not wanted:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+        self.send_response(206 if wanted else status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(wanted) if wanted else size))
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("Cache-Control", "no-store")
-        if status == 206:
-            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        if wanted:
+            self.send_header("Content-Range", f"bytes {wanted.start}-{wanted.stop - 1}/{size}")
         self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("serve: " + format, *args)
@@ -190,12 +275,17 @@ class Preview:
         self.drafts = drafts
         self.out = Path(tempfile.mkdtemp(prefix="publisher-preview-")) / "site"
         self.stop_event = threading.Event()
+        self.builds = 0  # builds run so far, good or failed, the first one included
         self.version = 0  # good builds so far
         self.failures = 0  # failed rebuilds so far
+        self.refusals = 0  # rebuilds put off because another build held the site
+        self.looks = 0  # times the watcher woke: a burst of changes, or LOOK_MS without any
         self.problems: tuple[str, ...] = ()  # why the last rebuild failed; () when it did not
         self.pending = False  # another build held the site: rebuild when it is done
-        # Taken before the first build, so an edit made while the server starts is not missed.
-        self.sources = source_snapshot(root)
+        self.changed: tuple[str, ...] = ()  # the files whose change led to the last rebuild
+        # Taken before the first build; the watcher compares once it runs, so an edit saved
+        # while the preview starts (before the watcher sees events) is not missed.
+        self.sources: dict[str, tuple[int, int]] | None = source_snapshot(root)
         self.rebuild()
         config, _ = load_config(root)
         handler = functools.partial(
@@ -203,6 +293,7 @@ class Preview:
         )
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}{config.site.base_path}"
+        self.watcher: threading.Thread | None = None
 
     @property
     def state(self) -> str:
@@ -217,24 +308,27 @@ class Preview:
         The site lock is held only while building, so ``publisher build`` can run beside a
         preview; when a build holds it, the watcher tries again on its next look.
         """
-        self.pending = False
         try:
             with site_lock(self.root):
+                self.pending = False
+                self.builds += 1
                 build(self.root, self.out, self.clock(), include_unreleased=self.drafts)
         except SiteBusy as err:
-            log.warning("%s\n(the preview rebuilds once it has finished)", err)
+            if not self.pending:
+                log.warning("%s\n(the preview rebuilds once it has finished)", err)
             self.pending = True
+            self.refusals += 1
             return False
         except PublisherError as err:  # ProblemsFound too: one line per problem
-            self._failed(tuple(str(err).splitlines()))
             log.error("%s\n(the preview keeps showing the last good build)", err)
+            self._failed(tuple(str(err).splitlines()))
             return False
         except Exception as err:
-            self._failed((f"internal error, a bug in publisher: {type(err).__name__}: {err}",))
             log.exception(
                 "the preview could not be rebuilt because of a bug in publisher; please report "
                 "it with the lines below (the preview keeps showing the last good build)"
             )
+            self._failed((f"internal error, a bug in publisher: {type(err).__name__}: {err}",))
             return False
         self.problems = ()
         self.version += 1
@@ -246,38 +340,60 @@ class Preview:
         self.problems = problems
 
     def watch(self) -> None:
-        """Poll the sources and rebuild after each change, until stopped; nothing stops it."""
-        while not self.stop_event.wait(POLL_SECONDS):
-            try:
-                current = source_snapshot(self.root)
-                if current != self.sources or self.pending:
-                    self.sources = self._settled(current)
-                    self.rebuild()
-            except OSError as err:  # e.g. a file removed while it was being looked at
-                log.debug("could not look at the sources (%s); trying again", err)
-            except Exception:
-                log.exception("the preview could not look at the sources (a bug); trying again")
+        """Rebuild after each burst of file events under the site folder, until
+        ``stop_event`` is set; a failed rebuild or look does not stop it."""
+        root, out = self.root.resolve(), self.out.parent.resolve()
+        events = watchfiles.watch(
+            root,
+            watch_filter=lambda _, path: needs_rebuild(root, out, path),
+            debounce=DEBOUNCE_MS,
+            step=STEP_MS,
+            rust_timeout=LOOK_MS,
+            yield_on_timeout=True,
+            stop_event=self.stop_event,
+            raise_interrupt=False,
+            ignore_permission_denied=True,
+        )
+        try:
+            for changes in events:
+                self._look(root, {path for _, path in changes})
+        except (OSError, RuntimeError) as err:  # e.g. the system's limit of watched folders
+            log.error(
+                "the preview no longer rebuilds on save (%s); restart it, perhaps with "
+                "WATCHFILES_FORCE_POLLING=1 to look for changes by polling",
+                err,
+            )
 
-    def _settled(self, current: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-        """The sources once an editor has finished saving (not a file caught half-written)."""
-        for _ in range(10):
-            if self.stop_event.wait(SETTLE_SECONDS):
-                break
-            again = source_snapshot(self.root)
-            if again == current:
-                break
-            current = again
-        return current
+    def _look(self, root: Path, paths: set[str]) -> None:
+        """Rebuild if files changed, if the site was busy last time, or, on the first look,
+        if a file changed since the snapshot taken before the first build."""
+        try:
+            missed = self.sources is not None and source_snapshot(self.root) != self.sources
+            self.sources = None
+            if paths or self.pending or missed:
+                self.changed = tuple(sorted(os.path.relpath(p, root) for p in paths))
+                log.debug("rebuilding; changed: %s", ", ".join(self.changed) or "-")
+                self.rebuild()
+        except OSError as err:  # e.g. a file removed while it was being looked at
+            log.debug("could not look at the sources (%s); trying again", err)
+        except Exception:
+            log.exception("the preview could not look at the sources (a bug); trying again")
+        finally:
+            self.looks += 1
 
     def serve_forever(self) -> None:
-        watcher = threading.Thread(target=self.watch, name="publisher-watch", daemon=True)
-        watcher.start()
+        """Serve and watch until interrupted; then stop both."""
+        self.watcher = threading.Thread(target=self.watch, name="publisher-watch", daemon=True)
+        self.watcher.start()
         try:
             self.server.serve_forever()
         finally:
             self.close()
 
     def close(self) -> None:
+        """Stop the watcher (after the rebuild it may be running) and remove the build."""
         self.stop_event.set()
         self.server.server_close()
+        if self.watcher is not None:
+            self.watcher.join(timeout=10)
         shutil.rmtree(self.out.parent, ignore_errors=True)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import html
+import logging
+import random
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email.message import Message
 from typing import Any
 
 import pytest
 
-from publisher import serve
+from publisher.build import build
 from publisher.dates import parse_now
 from publisher.locks import site_lock
-from publisher.serve import POLL_SECONDS, PROBLEMS_ID, Preview
+from publisher.serve import CHUNK_BYTES, PROBLEMS_ID, Preview
 from tests.browser import preview_server
 from tests.conftest import SiteFactory
 
@@ -89,28 +93,87 @@ def test_serve_pages_reload_after_a_rebuild(preview: tuple[str, SiteFactory]) ->
     assert version.strip() == "1"  # one build so far
 
 
-def test_an_edit_made_while_the_preview_starts_is_not_missed(small_site: SiteFactory) -> None:
-    preview = Preview(small_site.root, 0, lambda: parse_now("2026-01-10"))
-    try:
-        # The edit lands after the first build but before the watcher's first look.
-        small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Edited early.\n")
-        watcher = threading.Thread(target=preview.watch, daemon=True)
-        watcher.start()
-        deadline = time.monotonic() + 10
-        while preview.version < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert preview.version == 2
-        assert "Edited early." in (preview.out / "articles/more/index.html").read_text()
-    finally:
-        preview.close()
-
-
 def wait_for(check: Callable[[], bool], what: str, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
             pytest.fail(f"the preview did not {what} within {seconds:.0f} s")
-        time.sleep(0.2)
+        time.sleep(0.05)
+
+
+def start_preview(site: SiteFactory) -> Preview:
+    return Preview(site.root, 0, lambda: parse_now("2026-01-10"))
+
+
+def start_watching(preview: Preview) -> threading.Thread:
+    preview.watcher = threading.Thread(target=preview.watch, daemon=True)
+    preview.watcher.start()
+    return preview.watcher
+
+
+@contextmanager
+def watching(site: SiteFactory) -> Iterator[Preview]:
+    """A preview of ``site`` (no HTTP server) whose watcher has had its first look."""
+    preview = start_preview(site)
+    watcher = start_watching(preview)
+    try:
+        wait_for(lambda: preview.looks >= 1, "start watching")
+        yield preview
+    finally:
+        preview.close()
+    assert not watcher.is_alive()  # closing the preview stops its watcher
+
+
+def settle(preview: Preview) -> None:
+    """Wait until the watcher has finished what it was doing and looked twice more: any event
+    from before this call has then been seen."""
+    looked = preview.looks
+    wait_for(lambda: preview.looks >= looked + 3, "look again")
+
+
+def test_an_edit_made_while_the_preview_starts_is_not_missed(small_site: SiteFactory) -> None:
+    preview = start_preview(small_site)
+    try:
+        # The edit lands after the first build but before the watcher starts (sees no event).
+        small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Edited early.\n")
+        start_watching(preview)
+        wait_for(lambda: preview.version >= 2, "rebuild")
+        settle(preview)
+        assert (preview.builds, preview.version) == (2, 2)  # once, not once per way of noticing
+        assert "Edited early." in (preview.out / "articles/more/index.html").read_text()
+    finally:
+        preview.close()
+
+
+def test_a_burst_of_saves_is_one_rebuild(small_site: SiteFactory) -> None:
+    with watching(small_site) as preview:
+        assert preview.builds == 1
+        for day in range(1, 6):
+            name = f"2026-01-0{day}-burst-{day}"
+            small_site.article(name, f"title: Burst {day}\ndate: 2026-01-0{day}", f"Burst {day}.\n")
+        wait_for(lambda: preview.version >= 2, "rebuild")
+        settle(preview)
+        assert (preview.builds, preview.version) == (2, 2)
+        assert preview.changed == tuple(f"articles/2026-01-0{d}-burst-{d}.md" for d in range(1, 6))
+        for day in range(1, 6):
+            page = preview.out / f"articles/burst-{day}/index.html"
+            assert f"Burst {day}." in page.read_text()
+
+
+def test_changes_in_output_cache_and_swap_files_rebuild_nothing(small_site: SiteFactory) -> None:
+    with watching(small_site) as preview:
+        for folder in ("_site", ".publisher-cache", "_publish", ".git"):
+            small_site.write(f"{folder}/articles/more/index.html", "<p>not a source</p>\n")
+        small_site.write("articles/.2026-01-06-more.md.swp", "swap")
+        small_site.write("articles/2026-01-06-more.md~", "backup")
+        small_site.write("articles/.#2026-01-06-more.md", "lock")
+        settle(preview)
+        assert preview.builds == 1
+        # A real save still rebuilds, and only it counts as the change.
+        small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Saved.\n")
+        wait_for(lambda: preview.version >= 2, "rebuild")
+        assert preview.builds == 2
+        assert preview.changed == ("articles/2026-01-06-more.md",)
 
 
 def test_a_failed_rebuild_shows_its_problems_until_an_edit_fixes_them(
@@ -135,10 +198,10 @@ def test_a_failed_rebuild_shows_its_problems_until_an_edit_fixes_them(
     assert fetch(url.rstrip("/") + "/__publisher/version")[1].startswith("1-failed-")
 
     site.article("2026-01-06-more", "title: More on walking\ndate: 2026-01-06", "Fixed again.\n")
-    wait_for(lambda: "Fixed again." in fetch(url + "articles/more/")[1], "rebuild")
+    wait_for(lambda: fetch(url.rstrip("/") + "/__publisher/version")[1] == "2", "rebuild")
+    assert "Fixed again." in fetch(url + "articles/more/")[1]
     assert PROBLEMS_ID not in fetch(url + "articles/more/")[1]
     assert PROBLEMS_ID not in fetch(url)[1]
-    assert "failed" not in fetch(url.rstrip("/") + "/__publisher/version")[1]
 
 
 def test_a_site_that_never_built_shows_its_problems(make_site: Callable[..., SiteFactory]) -> None:
@@ -150,28 +213,25 @@ def test_a_site_that_never_built_shows_its_problems(make_site: Callable[..., Sit
         assert PROBLEMS_ID in page
         assert html.escape(f"{broken}:3: error: date: '2026-13-06' is not a real date: ") in page
         site.article("2026-01-06-a", "title: A\ndate: 2026-01-06", "Now it builds.\n")
-        wait_for(lambda: "Now it builds." in fetch(url + "articles/a/")[1], "rebuild")
+        wait_for(lambda: fetch(url.rstrip("/") + "/__publisher/version")[1] == "1", "rebuild")
+        assert "Now it builds." in fetch(url + "articles/a/")[1]
         assert PROBLEMS_ID not in fetch(url)[1]
 
 
 def test_the_watcher_survives_a_bug_in_a_rebuild(
     small_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    preview = Preview(small_site.root, 0, lambda: parse_now("2026-01-10"))
-    real_build = serve.build
     calls = 0
 
     def build_with_a_bug(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
-        if calls == 1:
+        if calls == 2:  # the first rebuild after the first build
             raise KeyError("surprise")
-        return real_build(*args, **kwargs)
+        return build(*args, **kwargs)
 
-    monkeypatch.setattr(serve, "build", build_with_a_bug)
-    watcher = threading.Thread(target=preview.watch, daemon=True)
-    watcher.start()
-    try:
+    monkeypatch.setattr("publisher.serve.build", build_with_a_bug)
+    with watching(small_site) as preview:
         small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "First try.\n")
         wait_for(lambda: bool(preview.problems), "record the failure")
         assert preview.problems == ("internal error, a bug in publisher: KeyError: 'surprise'",)
@@ -179,28 +239,72 @@ def test_the_watcher_survives_a_bug_in_a_rebuild(
         crash = [r for r in caplog.records if r.exc_info is not None]
         assert len(crash) == 1 and "bug in publisher" in crash[0].getMessage()
         small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Second try.\n")
-        page = preview.out / "articles/more/index.html"
-        wait_for(lambda: "Second try." in page.read_text(), "rebuild after the bug")
-        assert watcher.is_alive()
-        assert preview.version >= 2 and preview.problems == ()
-    finally:
-        preview.close()
-        watcher.join(timeout=5)
+        wait_for(lambda: preview.version >= 2, "rebuild after the bug")
+        assert "Second try." in (preview.out / "articles/more/index.html").read_text()
+        assert preview.watcher is not None and preview.watcher.is_alive()
+        assert (preview.builds, preview.version) == (3, 2)
+        assert len(preview.problems) == 0
 
 
-def test_a_rebuild_waits_for_a_build_holding_the_site(small_site: SiteFactory) -> None:
-    preview = Preview(small_site.root, 0, lambda: parse_now("2026-01-10"))
-    watcher = threading.Thread(target=preview.watch, daemon=True)
-    try:
+def test_a_rebuild_waits_for_a_build_holding_the_site(
+    small_site: SiteFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="publisher.serve")  # whatever earlier tests set
+    with watching(small_site) as preview:
         with site_lock(small_site.root):
-            watcher.start()
             small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Later.\n")
-            wait_for(lambda: preview.pending, "notice the other build")
-            time.sleep(3 * POLL_SECONDS)
-            assert preview.version == 1 and preview.problems == ()
-        page = preview.out / "articles/more/index.html"
-        wait_for(lambda: "Later." in page.read_text(), "rebuild once the other build finished")
-        assert preview.problems == ()
+            wait_for(lambda: preview.refusals >= 3, "try again while the site is busy")
+            assert preview.pending
+            assert (preview.builds, preview.version, preview.problems) == (1, 1, ())
+        wait_for(lambda: preview.version >= 2, "rebuild once the other build finished")
+        assert "Later." in (preview.out / "articles/more/index.html").read_text()
+        assert (preview.builds, preview.version, preview.problems) == (2, 2, ())
+        busy = [r for r in caplog.records if "another build or publish" in r.getMessage()]
+        assert len(busy) == 1  # said once, not at every look
+
+
+def fetch_bytes(
+    url: str, byte_range: str | None, method: str = "GET"
+) -> tuple[int, Message, bytes]:
+    headers = {"Range": byte_range} if byte_range else {}
+    request = urllib.request.Request(url, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def test_byte_ranges_of_a_large_file_are_read_from_disk(small_site: SiteFactory) -> None:
+    preview = start_preview(small_site)
+    server = threading.Thread(target=preview.server.serve_forever, daemon=True)
+    server.start()
+    try:
+        audio = preview.out / "episodes/first/long.mp3"
+        audio.write_bytes(random.Random(7).randbytes(3 * CHUNK_BYTES + 12345))
+        whole, size = audio.read_bytes(), audio.stat().st_size
+        url = preview.url + "episodes/first/long.mp3"
+        middle = (CHUNK_BYTES - 10, 2 * CHUNK_BYTES + 10)  # across two chunk boundaries
+        expected = {
+            f"bytes={middle[0]}-{middle[1]}": (middle[0], middle[1]),
+            "bytes=-500": (size - 500, size - 1),
+            f"bytes={size - CHUNK_BYTES - 3}-": (size - CHUNK_BYTES - 3, size - 1),
+            "bytes=100-99999999": (100, size - 1),
+        }
+        for asked, (first, last) in expected.items():
+            status, headers, body = fetch_bytes(url, asked)
+            assert status == 206, asked
+            assert headers["Content-Range"] == f"bytes {first}-{last}/{size}"
+            assert headers["Content-Length"] == str(last - first + 1)
+            assert headers["Content-Type"] == "audio/mpeg"
+            assert body == whole[first : last + 1]
+        status, headers, body = fetch_bytes(url, f"bytes={size}-")
+        assert (status, headers["Content-Range"], body) == (416, f"bytes */{size}", b"")
+        status, headers, body = fetch_bytes(url, "bytes=-500", method="HEAD")
+        assert (status, headers["Content-Length"], body) == (206, "500", b"")
+        status, headers, body = fetch_bytes(url, None)
+        assert (status, headers["Content-Length"], body) == (200, str(size), whole)
     finally:
+        preview.server.shutdown()
         preview.close()
-        watcher.join(timeout=5)
+        server.join(timeout=5)
