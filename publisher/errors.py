@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,3 +122,53 @@ class ProblemsFound(PublisherError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class Problems(list[Problem]):
+    """The problems found so far while reading a site: every one is collected, then the
+    reading fails once (``raise_errors``). Rules, which only look, return plain lists."""
+
+    def error(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.append(Problem(message, path, line, key))
+
+    def warn(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.append(Problem(message, path, line, key, severity="warning"))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self)
+
+    @contextmanager
+    def collecting(self) -> Iterator[None]:
+        """Run a step that stops on what it cannot read (a ``PublisherError``): note why and
+        go on with the next step.
+
+        >>> problems = Problems()
+        >>> with problems.collecting():
+        ...     raise ContentError("cannot read this", "a.md", 3)
+        >>> [str(p) for p in problems]
+        ['a.md:3: error: cannot read this']
+        """
+        try:
+            yield
+        except ProblemsFound as err:
+            self.extend(err.problems)
+        except PublisherError as err:
+            self.append(err.problem)
+
+    def raise_errors(self) -> None:
+        """Stop with every problem when any of them is an error."""
+        if self.has_errors:
+            raise ProblemsFound(list(self))

@@ -18,7 +18,7 @@ from publisher.config.options import (
     with_fallbacks,
 )
 from publisher.config.settings import TABLES, Config, PodcastSettings, PublishSettings
-from publisher.errors import Problem
+from publisher.errors import Problems
 from tools.config_reference import END, README, START, with_reference
 
 
@@ -83,7 +83,7 @@ def test_a_new_key_shows_up_with_its_default() -> None:
 
 
 def test_the_declarations_check_the_values() -> None:
-    problems: list[Problem] = []
+    problems = Problems()
     raw = {"toy": {"size": 10, "colour": "red", "tags": {"html": "no-store"}}}
     found = read_table(raw, "toy", Toy, Path("site.toml"), problems)
     assert found == {"tags": {"html": "no-store"}}

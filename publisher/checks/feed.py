@@ -10,8 +10,10 @@ from urllib.parse import unquote
 from lxml import etree
 
 from publisher import urls
+from publisher.cache import BuildCache
 from publisher.config.settings import Config
 from publisher.content.mediatypes import AUDIO_TYPES
+from publisher.content.model import Site
 from publisher.errors import Problem
 from publisher.output.tree import OutputTree
 from publisher.render.analytics import unprefixed
@@ -117,3 +119,8 @@ def _check_item(
             Problem(f"{where}: itunes:duration {duration!r} is not whole seconds", feed, line)
         )
     return problems
+
+
+def check_feed(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
+    """The rendered podcast feed meets the feed rules."""
+    return check_output(TreeSource(tree), site.config, "(build)")

@@ -20,6 +20,7 @@ from publisher.content.model import Episode, Site
 from publisher.errors import Problem
 from publisher.output.tree import OutputTree
 from publisher.render.analytics import unprefixed
+from publisher.render.released import provisional_warnings
 
 
 def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
@@ -300,3 +301,8 @@ def record_unpublished(
         audio = PublishedAudio(name, "", int(item.length) if item.length.isdigit() else 0)
         ledger = ledger.with_episode(slug, PublishedEpisode(item.guid, audio, unpublished=True))
     return ledger
+
+
+def check_released_audio(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
+    """Released files this build made anew: publish keeps the published bytes instead."""
+    return provisional_warnings(tree)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from publisher import urls
+from publisher.cache import BuildCache
 from publisher.content.ledger import Ledger
 from publisher.content.model import Episode, Item, Site
 from publisher.content.scaffold import ARTICLE_PLACEHOLDER, SHOW_NOTES_PLACEHOLDER
@@ -58,3 +59,8 @@ def released_items(site: Site, tree: OutputTree) -> list[Item]:
         for item in items
         if urls.page(urls.item(kind, item.slug)) in tree
     ]
+
+
+def check_placeholders(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
+    """No item released in ``tree`` still shows what ``publisher new`` wrote."""
+    return placeholder_problems(released_items(site, tree), site.ledger)

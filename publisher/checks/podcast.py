@@ -1,20 +1,14 @@
-"""What podcast directories and apps require beyond a well-formed feed: one function per rule.
-
-Each rule returns problems; none raises. ``check`` and ``publish`` run them all.
-"""
+"""What podcast directories and apps require of the show, its episodes and their audio."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from publisher.cache import BuildCache
-from publisher.checks.identity import check_identity
-from publisher.checks.links import check_links
 from publisher.config.settings import Config
 from publisher.content.model import Episode, Site
 from publisher.dates import WEEKDAYS
@@ -26,17 +20,6 @@ SAMPLE_RATES = (44100, 48000)
 BITRATE_LOW, BITRATE_HIGH = 64, 320  # kbit/s, rounded
 TITLE_LIMIT = 255
 EPISODE_PREFIX_RE = re.compile(r"^(episode|ep\.?|#)\s*\d+\b", re.IGNORECASE)
-
-Rule = Callable[[Site, OutputTree, BuildCache], list[Problem]]
-
-
-def run_rules(site: Site, tree: OutputTree, cache: BuildCache | None = None) -> list[Problem]:
-    """Every rule over the loaded site and its rendered output."""
-    cache = cache or BuildCache()
-    problems: list[Problem] = []
-    for rule in RULES:
-        problems += rule(site, tree, cache)
-    return problems
 
 
 def warn(message: str, path: Path | str | None = None, line: int | None = None) -> Problem:
@@ -223,6 +206,3 @@ def check_audio(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem
                 )
             )
     return problems
-
-
-RULES: tuple[Rule, ...] = (check_show, check_episodes, check_audio, check_links, check_identity)

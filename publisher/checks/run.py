@@ -8,17 +8,15 @@ from pathlib import Path
 
 from publisher import urls
 from publisher.cache import BuildCache
-from publisher.checks.feed import DirSource, TreeSource, check_output
+from publisher.checks.feed import DirSource, check_output
 from publisher.checks.identity import compare_with_live, with_unpublished
-from publisher.checks.placeholders import placeholder_problems, released_items
-from publisher.checks.podcast import run_rules
+from publisher.checks.registry import run_rules
 from publisher.checks.rehearsal import rehearse
 from publisher.content.loaders import Project, load_project
 from publisher.errors import Problem, ProblemsFound, PublisherError, StorageError
 from publisher.files import file_sha256
 from publisher.output.tree import OutputTree
 from publisher.output.writer import MARKER, describe
-from publisher.render.released import provisional_warnings
 from publisher.render.site import render_site
 from publisher.storage.base import DEFAULT_TARGET
 from publisher.storage.targets import open_target
@@ -52,14 +50,7 @@ def check_rendered(
     project: Project, tree: OutputTree, cache: BuildCache | None = None
 ) -> list[Problem]:
     """Warnings from loading plus the rules over the rendered, not yet written, output."""
-    site = project.site
-    return [
-        *project.warnings,
-        *run_rules(site, tree, cache),
-        *placeholder_problems(released_items(site, tree), site.ledger),
-        *provisional_warnings(tree),
-        *check_output(TreeSource(tree), project.config, "(build)"),
-    ]
+    return [*project.warnings, *run_rules(project.site, tree, cache)]
 
 
 def _live_feed(project: Project, tree: OutputTree, unpublish: frozenset[str]) -> list[Problem]:

@@ -16,7 +16,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
-from publisher.errors import Problem
+from publisher.errors import Problem, Problems
 
 T = TypeVar("T")
 Shape = Literal["value", "table", "tables"]
@@ -65,12 +65,12 @@ def declared(settings: type) -> Iterator[tuple[str, Option, Any]]:
 
 
 def read_table(
-    raw: dict[str, Any], table: str, settings: type, path: Path, problems: list[Problem]
+    raw: dict[str, Any], table: str, settings: type, path: Path, problems: Problems
 ) -> dict[str, Any]:
     """The checked values ``raw[table]`` sets; each wrong, missing or unknown key a problem."""
     values = raw.get(table, {})
     if not isinstance(values, dict):
-        problems.append(Problem(f"[{table}] must be a table", path, key=table))
+        problems.error(f"[{table}] must be a table", path, key=table)
         return {}
     found: dict[str, Any] = {}
     names = set()
@@ -79,12 +79,12 @@ def read_table(
         key = f"{table}.{name}"
         if name not in values:
             if declaration.required:
-                problems.append(Problem("is required but missing", path, key=key))
+                problems.error("is required but missing", path, key=key)
             continue
         try:
             found[name] = declaration.check(values[name])
         except ValueError as err:
-            problems.append(Problem(str(err), path, key=key))
+            problems.error(str(err), path, key=key)
     for name in sorted(set(values) - names):
         problems.append(
             Problem("unknown key is ignored", path, key=f"{table}.{name}", severity="warning")

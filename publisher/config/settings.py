@@ -15,7 +15,7 @@ from publisher.config import values as values
 from publisher.config.options import option, read_table, required, same_as, with_fallbacks
 from publisher.config.person import Person
 from publisher.dates import WEEKDAYS, load_timezone
-from publisher.errors import ConfigError, Problem, ProblemsFound
+from publisher.errors import ConfigError, Problem, Problems
 
 CONFIG_NAME = "site.toml"
 AUTOMATIC_RELEASE = 'after the feed changed (see "Automatic release")'
@@ -193,13 +193,12 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     """
     path = root / CONFIG_NAME
     raw = _read_toml(path)
-    problems: list[Problem] = []
+    problems = Problems()
     values = {table: read_table(raw, table, kind, path, problems) for table, kind in TABLES}
     for name in sorted(set(raw) - set(values)):
-        problems.append(Problem(f"unknown section [{name}] is ignored", path, severity="warning"))
+        problems.warn(f"unknown section [{name}] is ignored", path)
     _check_artwork(root, values["podcast"], path, problems)
-    if any(p.is_error for p in problems):
-        raise ProblemsFound(problems)
+    problems.raise_errors()
     return _assemble(root, values), problems
 
 
@@ -228,14 +227,12 @@ def _strip_position(message: str) -> str:
     return re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
 
 
-def _check_artwork(
-    root: Path, podcast: dict[str, Any], path: Path, problems: list[Problem]
-) -> None:
+def _check_artwork(root: Path, podcast: dict[str, Any], path: Path, problems: Problems) -> None:
     artwork = podcast.get("artwork")
     if artwork is None:
         return
     if artwork.suffix.lower() not in (".jpg", ".png"):
-        problems.append(Problem("artwork must be a .jpg or .png file", path, key="podcast.artwork"))
+        problems.error("artwork must be a .jpg or .png file", path, key="podcast.artwork")
     elif not (root / artwork).is_file():
         problems.append(
             Problem(f"artwork file {artwork} does not exist", path, key="podcast.artwork")

@@ -14,7 +14,7 @@ from publisher.content.mediatypes import AUDIO_TYPES, IMAGE_TYPES, TRANSCRIPT_TY
 from publisher.content.model import Attachment, Episode
 from publisher.content.slugs import is_slug, slugify
 from publisher.content.transcripts import Cue, parse_transcript
-from publisher.errors import ContentError, Problem
+from publisher.errors import ContentError, Problem, Problems
 
 EPISODE_KEYS = {
     "title", "date", "number", "number_label", "season", "season_name", "type", "explicit",
@@ -73,7 +73,7 @@ def load_episode(
 
 
 def _episode_audio(
-    folder: Path, problems: list[Problem]
+    folder: Path, problems: Problems
 ) -> tuple[AudioInfo | None, tuple[AudioInfo, ...]]:
     """One audio file per format; the MP3 is the enclosure, an M4A beside it an alternate."""
     files = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in AUDIO_TYPES]
@@ -102,17 +102,15 @@ def _episode_audio(
     files.sort(key=lambda p: PREFERRED_AUDIO.index(p.suffix.lower()))
     read: list[AudioInfo] = []
     for file in files:
-        try:
+        with problems.collecting():
             read.append(read_audio(file))
-        except ContentError as err:
-            problems.append(err.problem)
     if len(read) != len(files):
         return None, ()
     return read[0], tuple(read[1:])
 
 
 def _single(
-    folder: Path, stem: str, types: dict[str, str], problems: list[Problem]
+    folder: Path, stem: str, types: dict[str, str], problems: Problems
 ) -> Attachment | None:
     found = [
         folder / f"{stem}{suffix}" for suffix in types if (folder / f"{stem}{suffix}").is_file()
@@ -124,22 +122,20 @@ def _single(
 
 
 def _transcript(
-    folder: Path, duration: float, problems: list[Problem]
+    folder: Path, duration: float, problems: Problems
 ) -> tuple[Attachment | None, tuple[Cue, ...]]:
     attachment = _single(folder, "transcript", TRANSCRIPT_TYPES, problems)
     if attachment is None:
         return None, ()
-    try:
+    with problems.collecting():
         return attachment, parse_transcript(attachment.source, duration)
-    except ContentError as err:
-        problems.append(err.problem)
-        return None, ()
+    return None, ()
 
 
 def _chapters(folder: Path, fields: FieldReader, duration: float) -> tuple[Chapter, ...]:
     path = folder / "chapters.json"
     listed = fields.records("chapters", ("start",))
-    try:
+    with fields.problems.collecting():
         if path.is_file() and listed:
             raise ContentError(
                 "chapters are both in chapters.json and in the front matter; keep one",
@@ -151,6 +147,4 @@ def _chapters(folder: Path, fields: FieldReader, duration: float) -> tuple[Chapt
         return chapters_from_front_matter(
             listed, duration, fields.path, fields.matter.line_of("chapters")
         )
-    except ContentError as err:
-        fields.problems.append(err.problem)
-        return ()
+    return ()

@@ -14,7 +14,7 @@ from publisher.content.frontmatter import FrontMatter, parse_front_matter, read_
 from publisher.content.model import Soundbite
 from publisher.content.slugs import is_slug, slugify
 from publisher.dates import resolve_date
-from publisher.errors import Problem
+from publisher.errors import Problem, Problems
 
 T = TypeVar("T")
 
@@ -29,7 +29,7 @@ class FieldReader:
         self.path = path
         self.tz = tz
         self.release_time = release_time
-        self.problems: list[Problem] = []
+        self.problems = Problems()
 
     @classmethod
     def open(cls, config: Config, path: Path) -> FieldReader:
@@ -53,7 +53,7 @@ class FieldReader:
 
     def unless_errors(self, item: T) -> tuple[T | None, list[Problem]]:
         """The item, or ``None`` when any problem found so far is an error."""
-        return (None if any(p.is_error for p in self.problems) else item), self.problems
+        return (None if self.problems.has_errors else item), self.problems
 
     def fail(self, key: str, message: str) -> None:
         self.problems.append(Problem(f"{key}: {message}", self.path, self.matter.line_of(key)))

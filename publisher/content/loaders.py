@@ -16,7 +16,7 @@ from publisher.content.identity import resolve_show_guid
 from publisher.content.ledger import Ledger, read_ledger
 from publisher.content.model import Article, Episode, Site
 from publisher.content.slugs import is_slug, slugify
-from publisher.errors import ContentError, Problem, ProblemsFound, site_path
+from publisher.errors import ContentError, Problem, Problems, ProblemsFound, site_path
 
 ARTICLE_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 ARTICLE_KEYS = {"title", "date", "slug", "summary", "tags", "author", "episode", "draft", "updated"}
@@ -31,7 +31,7 @@ def load_site(
     """
     ledger = ledger or Ledger()
     cache = cache or BuildCache()
-    problems: list[Problem] = []
+    problems = Problems()
     setting = _settings_key(config, ledger, cache)
     keys: list[str] = [setting]
     articles = _load_all(
@@ -57,8 +57,7 @@ def load_site(
     _check_unique(episodes, "episode", problems)
     _check_unique_guids(episodes, config.root, problems)
     articles, episodes = _pair(articles, episodes, {f.name for f in folders}, problems)
-    if any(p.is_error for p in problems):
-        raise ProblemsFound(problems)
+    problems.raise_errors()
     site = Site(
         config,
         tuple(sorted(articles, key=lambda a: a.sort_key)),
@@ -109,13 +108,13 @@ def _load_all(
     paths: list[Path],
     loader: Callable[[Path], tuple[ItemT | None, list[Problem]]],
     key_of: Callable[[Path], str],
-    problems: list[Problem],
+    problems: Problems,
     cache: BuildCache,
     keys: list[str],
 ) -> list[ItemT]:
     items: list[ItemT] = []
     for path in paths:
-        try:
+        with problems.collecting():
             key = key_of(path)
             keys.append(key)
             known = cache.item(path, key)
@@ -124,12 +123,9 @@ def _load_all(
             else:
                 item, found = loader(path)
                 cache.store_item(path, key, (item, found))
-        except ContentError as err:
-            problems.append(err.problem)
-            continue
-        problems.extend(found)
-        if item is not None:
-            items.append(item)
+            problems.extend(found)
+            if item is not None:
+                items.append(item)
     return items
 
 
@@ -149,7 +145,7 @@ def _visible_children(folder: Path) -> list[Path]:
     )
 
 
-def _inside(config: Config, path: Path, problems: list[Problem]) -> bool:
+def _inside(config: Config, path: Path, problems: Problems) -> bool:
     """Refuse files that resolve outside the site directory (e.g. a symlink out).
 
     Only links need resolving: the folders above were checked the same way.
@@ -162,7 +158,7 @@ def _inside(config: Config, path: Path, problems: list[Problem]) -> bool:
     return False
 
 
-def _article_files(config: Config, problems: list[Problem]) -> list[Path]:
+def _article_files(config: Config, problems: Problems) -> list[Path]:
     files: list[Path] = []
     if not _inside(config, config.root / "articles", problems):
         return files
@@ -180,7 +176,7 @@ def _article_files(config: Config, problems: list[Problem]) -> list[Path]:
     return files
 
 
-def _episode_dirs(config: Config, problems: list[Problem]) -> list[Path]:
+def _episode_dirs(config: Config, problems: Problems) -> list[Path]:
     folders: list[Path] = []
     if not _inside(config, config.root / "episodes", problems):
         return folders
@@ -224,7 +220,7 @@ def _load_article(config: Config, path: Path) -> tuple[Article | None, list[Prob
     return fields.unless_errors(article)
 
 
-def _check_unique(items: list[Article] | list[Episode], kind: str, problems: list[Problem]) -> None:
+def _check_unique(items: list[Article] | list[Episode], kind: str, problems: Problems) -> None:
     seen: dict[str, Path] = {}
     for item in items:
         if item.slug in seen:
@@ -238,7 +234,7 @@ def _check_unique(items: list[Article] | list[Episode], kind: str, problems: lis
         seen.setdefault(item.slug, item.source)
 
 
-def _check_unique_guids(episodes: list[Episode], root: Path, problems: list[Problem]) -> None:
+def _check_unique_guids(episodes: list[Episode], root: Path, problems: Problems) -> None:
     """Two episodes with one GUID are one episode to every app: refuse, naming both files."""
     seen: dict[str, Episode] = {}
     for episode in episodes:
@@ -256,7 +252,7 @@ def _check_unique_guids(episodes: list[Episode], root: Path, problems: list[Prob
 
 
 def _pair(
-    articles: list[Article], episodes: list[Episode], folders: set[str], problems: list[Problem]
+    articles: list[Article], episodes: list[Episode], folders: set[str], problems: Problems
 ) -> tuple[list[Article], list[Episode]]:
     """Link articles and episodes named from either side; both sides must agree.
 
@@ -305,7 +301,7 @@ def _pair(
 
 
 def _check_one_article_per_episode(
-    pairs: dict[str, str], by_episode: dict[str, Episode], problems: list[Problem]
+    pairs: dict[str, str], by_episode: dict[str, Episode], problems: Problems
 ) -> None:
     seen: dict[str, str] = {}
     for article, episode in sorted(pairs.items()):
