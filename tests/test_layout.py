@@ -148,3 +148,30 @@ def test_modules_and_functions_stay_small(path: Path) -> None:
         and node.end_lineno - node.lineno + 1 > FUNCTION_LINES
     ]
     assert long == []
+
+
+def library_imports(path: Path) -> set[str]:
+    """The top-level names of the libraries ``path`` imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("library", "users"),
+    [
+        ("boto3", ["storage/s3.py"]),
+        ("botocore", ["storage/s3.py"]),
+        ("mutagen", ["content/audio.py", "render/audiotags.py"]),  # reading, and tagging
+        ("jinja2", ["render/pages.py"]),
+    ],
+)
+def test_a_library_stays_behind_its_modules(library: str, users: list[str]) -> None:
+    found = sorted(
+        str(path.relative_to(PACKAGE)) for path in FILES if library in library_imports(path)
+    )
+    assert found == users

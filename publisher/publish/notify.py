@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from publisher import urls
 from publisher.config.settings import Config
+from publisher.errors import StorageError
 from publisher.publish.plan import Upload
 from publisher.storage.headers import FEEDS
 
@@ -75,8 +75,8 @@ def invalidation_paths(config: Config, uploads: tuple[Upload, ...]) -> list[str]
     paths = []
     for upload in uploads:
         path = upload.path
-        if path.endswith("index.html"):
-            path = path[: -len("index.html")]
+        if path.endswith(urls.INDEX):
+            path = urls.folder_of(path)
         elif not (path.endswith((".html", ".xml", ".json", ".txt")) or path in FEEDS):
             continue
         paths.append(base + path)
@@ -86,22 +86,12 @@ def invalidation_paths(config: Config, uploads: tuple[Upload, ...]) -> list[str]
 
 
 def _invalidate(config: Config, uploads: tuple[Upload, ...]) -> Notice:
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
+    from publisher.storage.s3 import invalidate_cloudfront  # boto3 loads only when needed
 
     distribution = config.notify.cloudfront_distribution
     paths = invalidation_paths(config, uploads)
     try:
-        client = boto3.session.Session(profile_name=config.publish.profile or None).client(
-            "cloudfront"
-        )
-        client.create_invalidation(
-            DistributionId=distribution,
-            InvalidationBatch={
-                "Paths": {"Quantity": len(paths), "Items": paths},
-                "CallerReference": f"publisher-{uuid.uuid4()}",
-            },
-        )
-    except (BotoCoreError, ClientError) as err:
-        return Notice(f"CloudFront {distribution}", False, str(err))
+        invalidate_cloudfront(distribution, paths, config.publish.profile)
+    except StorageError as err:
+        return Notice(f"CloudFront {distribution}", False, err.problem.message)
     return Notice(f"CloudFront {distribution}", True, f"{len(paths)} path(s)")

@@ -6,6 +6,7 @@ the endpoint, region and profile but never a secret.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -284,3 +285,19 @@ def _setup_message(action: str, err: Exception, settings: PublishSettings) -> st
             "as https://<account>.r2.cloudflarestorage.com, or remove it to publish to AWS"
         )
     return " ".join(f"{action} failed: {err}".split())
+
+
+def invalidate_cloudfront(distribution: str, paths: list[str], profile: str = "") -> None:
+    """Ask CloudFront to refresh ``paths`` of ``distribution`` (credentials as for S3)."""
+    session = boto3.session.Session(profile_name=profile or None)
+    batch = {
+        "Paths": {"Quantity": len(paths), "Items": paths},
+        "CallerReference": f"publisher-{uuid.uuid4()}",
+    }
+    try:
+        client = session.client("cloudfront")
+        client.create_invalidation(DistributionId=distribution, InvalidationBatch=batch)
+    except (BotoCoreError, Boto3Error) as err:
+        raise StorageError(
+            f"refreshing the CDN failed: {err}", f"CloudFront {distribution}"
+        ) from err
