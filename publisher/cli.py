@@ -21,9 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from publisher import __version__
-from publisher.build import build as run_build
 from publisher.content.ledger import LEDGER_NAME
-from publisher.content.loaders import load_project
 from publisher.dates import localize_now, parse_now
 from publisher.errors import ProblemsFound, PublisherError
 from publisher.locks import site_lock
@@ -140,6 +138,8 @@ def cli(ctx: click.Context, site: Path, verbose: int, quiet: bool) -> None:
 def build(options: Options, out: Path | None, now: dt.datetime, drafts: bool) -> None:
     """Build the website and both feeds into the output folder."""
     out = out or options.site / "_site"
+    from publisher.build import build as run_build  # the pipeline loads only when needed
+
     with site_lock(options.site), TerminalProgress("Converting Markdown") as progress:
         built = run_build(options.site, out, now, drafts, progress)
     episodes = sum(1 for path in built if re.fullmatch(r"episodes/[^/]+/index\.html", path))
@@ -336,6 +336,7 @@ def new() -> None:
 @_reports_errors
 def new_episode_command(options: Options, title: str, slug: str | None, now: dt.datetime) -> None:
     """Create episodes/<slug>/episode.md for TITLE."""
+    from publisher.content.loaders import load_project
     from publisher.content.scaffold import new_episode
 
     project = load_project(options.site)
@@ -355,6 +356,7 @@ def new_article_command(
     options: Options, title: str, episode: str | None, slug: str | None, now: dt.datetime
 ) -> None:
     """Create articles/<date>-<slug>.md for TITLE."""
+    from publisher.content.loaders import load_project
     from publisher.content.scaffold import new_article
 
     project = load_project(options.site)
