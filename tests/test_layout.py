@@ -4,6 +4,8 @@ modules and functions small enough to read."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,13 @@ def test_a_library_stays_behind_its_modules(library: str, users: list[str]) -> N
         str(path.relative_to(PACKAGE)) for path in FILES if library in library_imports(path)
     )
     assert found == users
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    heavy = {"boto3", "botocore", "lxml", "PIL", "feedgen", "markdown", "jinja2", "mutagen"}
+    probe = (
+        "import sys, publisher.cli; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(heavy)!r})))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
