@@ -44,7 +44,7 @@ def test_check_on_thursday_reports_sundays_broken_link_at_its_source_line(
     thursday = run_cli(*args, THURSDAY)
     assert thursday.returncode == 0, thursday.stderr
     assert (
-        "on Sun 1 Feb 2026 06:00: articles/2026-02-01-later.md:8: error: link to /articles/frist-steps/ points at nothing the site publishes (fix it before that release)"
+        "on Sun 1 Feb 2026 06:00: articles/2026-02-01-later.md:8: error: link to /articles/frist-steps/ points at nothing the site publishes (it would stop that release)"
         in lines_of(small_site, thursday.stderr)
     )
     sunday = run_cli(*args, "2026-02-01T06:10")
@@ -89,6 +89,7 @@ def test_sunday_episode_waiting_for_audio_is_a_warning_and_its_links_count(
             "date": "Sun 1 Feb 2026 06:00",
             "items": ["episode future", "article later"],
             "ready": False,
+            "state": "not ready yet",
             "reasons": [
                 "episodes/future: warning: no audio yet; add the .mp3 before Sun 1 Feb 2026 06:00"
             ],
@@ -227,7 +228,7 @@ def test_a_template_that_fails_only_on_a_later_release_does_not_stop_todays(
     args = ["--site", str(small_site.root), "publish", "--target", str(target), "--now", THURSDAY]
     today = run_cli(*args)
     assert today.returncode == 0, today.stderr
-    assert "(fix it before that release)" in today.stderr
+    assert "(it would stop that release)" in today.stderr
 
 
 def test_running_inside_the_site_after_a_run_from_outside_reuses_no_stale_paths(

@@ -33,6 +33,13 @@ class Release:
     def ready(self) -> bool:
         return not self.problems
 
+    @property
+    def state(self) -> str:
+        """``ready``; ``not ready yet`` (only missing audio or text); ``blocked`` (an error)."""
+        if any(p.is_error for p in self.problems):
+            return "blocked"
+        return "not ready yet" if self.problems else "ready"
+
 
 def rehearse(
     project: Project, now: dt.datetime, known: list[Problem], cache: BuildCache | None = None

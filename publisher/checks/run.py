@@ -13,11 +13,12 @@ from publisher.checks.identity import compare_with_live, with_unpublished
 from publisher.checks.registry import run_rules
 from publisher.checks.rehearsal import rehearse
 from publisher.content.loaders import Project, load_project
+from publisher.content.model import Site
 from publisher.errors import Problem, ProblemsFound, PublisherError, StorageError
 from publisher.files import file_sha256
 from publisher.output.tree import OutputTree
 from publisher.output.writer import MARKER, describe
-from publisher.render.site import render_site
+from publisher.render.site import due_without_audio, render_site
 from publisher.storage.base import DEFAULT_TARGET
 from publisher.storage.targets import open_target
 
@@ -32,18 +33,25 @@ def check_project(
     try:
         project = load_project(root, cache)
         project = replace(project, site=with_unpublished(project.site, unpublish))
-        tree = render_site(project.site, now, cache=cache)
+        missing = due_without_audio(project.site, now)  # reported, and the rest still judged
+        tree = render_site(_without_episodes_of(project.site, missing), now, cache=cache)
     except ProblemsFound as err:
         return err.problems
     except PublisherError as err:
         return [err.problem]
-    problems = check_rendered(project, tree, cache) + _live_feed(project, tree, unpublish)
+    problems = missing + check_rendered(project, tree, cache) + _live_feed(project, tree, unpublish)
     for release in rehearse(project, now, problems, cache):
         problems += release.problems
-    if out is not None and out.is_dir():
+    if out is not None and out.is_dir() and not any(p.is_error for p in problems):
         problems += check_output(DirSource(out), project.config, str(out))
         problems += _compare_built(tree, out)
     return problems
+
+
+def _without_episodes_of(site: Site, problems: list[Problem]) -> Site:
+    """``site`` without the episodes whose folders ``problems`` name."""
+    folders = {p.path for p in problems}
+    return replace(site, episodes=tuple(e for e in site.episodes if e.source.parent not in folders))
 
 
 def check_rendered(

@@ -36,6 +36,7 @@ class Upcoming:
     date: str
     items: tuple[str, ...]
     ready: bool
+    state: str
     reasons: tuple[str, ...] = ()
 
 
@@ -45,6 +46,8 @@ class Status:
     gaps: tuple[str, ...]
     next_release: str
     releases: tuple[Upcoming, ...] = ()
+    errors_now: int = 0
+    """Problems that stop a publish now (``publisher check`` lists them)."""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -98,7 +101,7 @@ def _upcoming(release: Release, root: Path) -> Upcoming:
         str(replace(p, moment=None, path=site_path(Path(p.path), root) if p.path else None))
         for p in release.problems
     )
-    return Upcoming(release.label, items, release.ready, reasons)
+    return Upcoming(release.label, items, release.ready, release.state, reasons)
 
 
 def _next(site: Site, now: dt.datetime) -> dt.datetime:
@@ -135,7 +138,8 @@ def project_status(root: Path, now: dt.datetime) -> Status:
     except ProblemsFound as err:
         known = err.problems
     releases = rehearse(project, now, known, cache)
-    return site_status(project.site, localize_now(now, project.config.site.tz), releases)
+    report = site_status(project.site, localize_now(now, project.config.site.tz), releases)
+    return replace(report, errors_now=sum(p.is_error for p in known))
 
 
 def status_lines(report: Status) -> list[str]:
@@ -145,10 +149,13 @@ def status_lines(report: Status) -> list[str]:
     for row in report.rows:
         notes = "; ".join(row.problems)
         lines.append(f"{row.state:<10} {row.date:<21} {row.kind:<8} {row.title:<{width}}  {notes}")
+    if report.errors_now:
+        lines.append(
+            f"\nNow: {report.errors_now} error(s) would stop a publish; run publisher check"
+        )
     lines.append(f"\nNext release: {report.next_release}")
     for upcoming in report.releases:
-        state = "ready" if upcoming.ready else "blocked"
-        lines.append(f"  {upcoming.date}: {state} ({', '.join(upcoming.items)})")
+        lines.append(f"  {upcoming.date}: {upcoming.state} ({', '.join(upcoming.items)})")
         lines += [f"    {reason}" for reason in upcoming.reasons]
     lines += [f"Gap: {gap}" for gap in report.gaps]
     return lines

@@ -98,7 +98,9 @@ def _checked_tree(
     _raise_errors(problems)
     for release in rehearse(project, now, problems, cache):
         for problem in release.problems:
-            log.warning("%s (fix it before that release)", problem)
+            log.warning(
+                "%s%s", problem, " (it would stop that release)" if problem.is_error else ""
+            )
     return tree
 
 

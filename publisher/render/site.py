@@ -121,18 +121,22 @@ def _theme_folders(config: Config) -> list[Path]:
 
 
 def _refuse_due_episodes_without_audio(site: Site, now: dt.datetime) -> None:
-    due = [e for e in site.episodes if e.is_due_without_audio(now)]
+    due = due_without_audio(site, now)
     if due:
-        raise ProblemsFound(
-            [
-                Problem(
-                    f"this episode is due ({e.date:%A %d %B %Y %H:%M}) but has no audio: add its "
-                    ".mp3, or move its date, or mark it 'draft: true'",
-                    e.source.parent,
-                )
-                for e in due
-            ]
+        raise ProblemsFound(due)
+
+
+def due_without_audio(site: Site, now: dt.datetime) -> list[Problem]:
+    """An error for each episode whose release has come but whose audio has not."""
+    return [
+        Problem(
+            f"this episode is due ({e.date:%A %d %B %Y %H:%M}) but has no audio: add its "
+            ".mp3, or move its date, or mark it 'draft: true'",
+            e.source.parent,
         )
+        for e in site.episodes
+        if e.is_due_without_audio(localize_now(now, site.config.site.tz))
+    ]
 
 
 def _page_cache(
