@@ -151,6 +151,11 @@ def test_related_articles_share_the_most_tags(
     page = lxml_html.fromstring((out / "articles/base/index.html").read_bytes())
     assert page.xpath("//section[@class='related']//a/text()") == [
         "Two shared",
+        "One shared, older",  # the nearest first
         "One shared, newer",
-        "One shared, older",
+    ]
+    page = lxml_html.fromstring((out / "articles/one-new/index.html").read_bytes())
+    assert page.xpath("//section[@class='related']//a/text()") == [
+        "Two shared",  # both are earlier: the nearest first
+        "Base",
     ]
