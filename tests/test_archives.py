@@ -76,3 +76,72 @@ def test_short_archives_have_only_the_first_page(
     assert all(f"Number {n}<" in first for n in range(1, count + 1))
     assert "No episodes yet." in files["episodes/index.html"].decode()
     assert "<loc>https://example.org/articles/</loc>" in files["sitemap.xml"].decode()
+
+
+def weekly_site(site: SiteFactory, count: int) -> dt.datetime:
+    """``count`` weekly episodes, each with a tagged companion article; the last release."""
+    first = dt.datetime(2022, 1, 2, 6, tzinfo=NOW.tzinfo)  # a Sunday
+    topics = ("sleep", "posture", "exercise", "stress", "work")
+    for n in range(1, count + 1):
+        day = (first + (n - 1) * 7 * DAY).date().isoformat()
+        tags = f"[{topics[n % 5]}, {topics[(n + 2) % 5]}]"
+        site.episode(f"e{n}", f"title: Episode {n}\ndate: {day}\nnumber: {n}\narticle: e{n}")
+        site.article(f"{day}-e{n}", f"title: Notes on {n}\ndate: {day}\ntags: {tags}")
+    return first + (count - 1) * 7 * DAY
+
+
+def changed_by_release(site: SiteFactory, out: Path, release: dt.datetime) -> list[str]:
+    """Output files added, removed or changed between the days before and after ``release``."""
+    before = tree_bytes(build_site(site.root, out, now=release - 6 * DAY))
+    after = tree_bytes(build_site(site.root, out, now=release + DAY))
+    return sorted(
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    )
+
+
+BASE = {
+    "index.html",
+    "feed.xml",
+    "articles/feed.xml",
+    "sitemap.xml",
+    "search/index.json",
+    "tags/index.html",
+    "articles/index.html",
+    "episodes/index.html",
+}
+
+
+def test_a_weekly_release_changes_few_files(
+    make_site: Callable[..., SiteFactory], tmp_path: Path
+) -> None:
+    site = make_site()
+    release = weekly_site(site, 201)
+    changed = changed_by_release(site, tmp_path / "out", release)
+    assert set(changed) == BASE | {
+        "episodes/e201/index.html",
+        "episodes/e201/e201.mp3",
+        "articles/e201/index.html",
+        "tags/posture/index.html",  # the new article's two topics
+        "tags/stress/index.html",
+    }
+    assert len(changed) <= 15
+
+
+def test_a_release_that_fills_a_page_adds_one_page_per_archive(
+    make_site: Callable[..., SiteFactory], tmp_path: Path
+) -> None:
+    """The 200th item of an archive of page size 20 starts page 9; page 8 links to it."""
+    site = make_site()
+    release = weekly_site(site, 200)
+    changed = changed_by_release(site, tmp_path / "out", release)
+    assert set(changed) == BASE | {
+        "episodes/e200/index.html",
+        "episodes/e200/e200.mp3",
+        "articles/e200/index.html",
+        "tags/sleep/index.html",
+        "tags/exercise/index.html",
+        "articles/page/9/index.html",  # new
+        "episodes/page/9/index.html",  # new
+        "articles/page/8/index.html",  # its "newer" link now goes to page 9
+        "episodes/page/8/index.html",
+    }
