@@ -72,10 +72,13 @@ def tag(slug: str) -> str:
 def archive_page(folder: str, number: int) -> str:
     """Output folder of page ``number`` of the archive in ``folder``.
 
-    >>> archive_page("articles/", 1), archive_page("articles/", 3)
-    ('articles/', 'articles/page/3/')
+    Page 0 is the archive's first page, with the newest entries; numbered pages count from the
+    oldest, so a page keeps its path and its entries when newer ones are added.
+
+    >>> archive_page("articles/", 0), archive_page("articles/", 1)
+    ('articles/', 'articles/page/1/')
     """
-    return folder if number == 1 else f"{folder}page/{number}/"
+    return folder if number == 0 else f"{folder}page/{number}/"
 
 
 def slug_of_episode_file(path: str) -> str:

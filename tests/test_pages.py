@@ -79,18 +79,25 @@ def test_archives_are_paginated(make_site: Callable[..., SiteFactory], tmp_path:
     site = make_site()
     toml = site.root / "site.toml"
     toml.write_text(toml.read_text().replace("[site]", "[site]\npage_size = 5"))
-    for day in range(1, 13):
+    for day in range(1, 18):
         site.article(f"2026-01-{day:02d}-a{day}", f"title: Number {day}\ndate: 2026-01-{day:02d}")
     out = build_site(site.root, tmp_path / "out", now=NOW.replace(month=2))
+    # 17 articles: pages 1 and 2 hold the oldest ten, the first page the newest seven.
     first = (out / "articles/index.html").read_text()
-    assert "Number 12" in first and "Number 7" not in first
-    assert '<a href="/articles/page/2/" rel="next">Older</a>' in first
+    assert "Number 17" in first and "Number 11<" in first and "Number 10<" not in first
+    assert '<a href="/articles/page/2/" rel="next">Older</a>' in first and 'rel="prev"' not in first
     second = (out / "articles/page/2/index.html").read_text()
-    assert "Number 7" in second and "Page 2 of 3" in second
+    assert "Number 10<" in second and "Number 6<" in second and "Number 5<" not in second
+    assert "<span>Page 2</span>" in second and "<title>Articles (page 2)" in second
     assert '<a href="/articles/" rel="prev">Newer</a>' in second
-    third = (out / "articles/page/3/index.html").read_text()
-    assert "Number 1<" in third and 'rel="next"' not in third
-    assert "https://example.org/articles/page/3/" in (out / "sitemap.xml").read_text()
+    assert '<a href="/articles/page/1/" rel="next">Older</a>' in second
+    oldest = (out / "articles/page/1/index.html").read_text()
+    assert "Number 1<" in oldest and "Number 5<" in oldest and 'rel="next"' not in oldest
+    assert '<a href="/articles/page/2/" rel="prev">Newer</a>' in oldest
+    assert '<link rel="canonical" href="https://example.org/articles/page/1/">' in oldest
+    assert not (out / "articles/page/3").exists()
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/articles/page/1/</loc>\n    <lastmod>2026-01-05<" in sitemap
 
 
 def test_subscribe_links_on_every_page(
@@ -144,6 +151,11 @@ def test_related_articles_share_the_most_tags(
     page = lxml_html.fromstring((out / "articles/base/index.html").read_bytes())
     assert page.xpath("//section[@class='related']//a/text()") == [
         "Two shared",
+        "One shared, older",  # the nearest first
         "One shared, newer",
-        "One shared, older",
+    ]
+    page = lxml_html.fromstring((out / "articles/one-new/index.html").read_bytes())
+    assert page.xpath("//section[@class='related']//a/text()") == [
+        "Two shared",  # both are earlier: the nearest first
+        "Base",
     ]

@@ -41,7 +41,11 @@ class SiteSettings:
     release_time: dt.time = option(
         values.clock, dt.time(6, 0), 'e.g. `"06:00"`; the time of day for dates without a time'
     )
-    page_size: int = option(values.int_between(5, 500), 20, "entries per archive page")
+    page_size: int = option(
+        values.int_between(5, 500),
+        20,
+        "entries per numbered archive page (the first holds up to twice as many)",
+    )
     twitter: str = option(values.text, "", "the show's `@handle` for Twitter cards")
 
     @property

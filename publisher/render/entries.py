@@ -251,12 +251,23 @@ class SiteView:
         return members
 
     def related(self, entry: Entry, limit: int = 3) -> list[Entry]:
-        """Other articles sharing the most tags with ``entry``, newest first among equals."""
+        """Other articles sharing the most tags with ``entry``; among equals the nearest
+        earlier ones first, then the nearest later ones.
+
+        Preferring earlier articles keeps an article's list as it is when newer ones arrive,
+        so a release does not rewrite every article that shares a tag with the new one.
+        """
         lists = [self._articles_by_tag.get(tag, []) for _, tag in entry.tags]
         shared = Counter(chain.from_iterable(lists))
-        if entry.kind == "article":
-            shared.pop(self._article_index.get(entry.slug, -1), None)
-        ranked = heapq.nsmallest(limit, shared.items(), key=lambda pair: (-pair[1], pair[0]))
+        own = self._article_index.get(entry.slug, -1) if entry.kind == "article" else -1
+        shared.pop(own, None)
+        # Positions at or after ``start`` (newest first) are the articles dated before ``entry``.
+        start = own + 1 if own >= 0 else sum(1 for a in self.articles if a.date > entry.date)
+        ranked = heapq.nsmallest(
+            limit,
+            shared.items(),
+            key=lambda pair: (-pair[1], pair[0] < start, abs(pair[0] - start)),
+        )
         return [self.articles[index] for index, _ in ranked]
 
     @cached_property
