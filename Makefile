@@ -4,6 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PUBLISHER := $(VENV)/bin/publisher
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 OUT ?= _site
 PORT ?= 8000
 PUBLISH_FLAGS ?=
@@ -20,6 +21,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[test,dev]"
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json
+	npm install --no-package-lock --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 install: $(STAMP)  ## Create .venv and install publisher with test and dev tools
 
 build: $(STAMP)  ## Build the sample site into _site/
@@ -35,7 +40,7 @@ publish: $(STAMP)  ## Build, check and publish the sample site ([publish] target
 check: $(STAMP)  ## Check the sample site's content and its build
 	$(PUBLISHER) check --out $(OUT)
 
-test: $(STAMP)  ## Run the test suite (needs Java and Chromium: make system-deps)
+test: $(STAMP) $(NODE_STAMP)  ## Run the test suite (needs Java and Chromium: make system-deps)
 	$(PY) -m pytest
 
 lint: $(STAMP)  ## Ruff lint and format check
@@ -61,9 +66,10 @@ bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican) and publishing (w
 	$(PY) tools/bench_build.py
 	$(PY) tools/bench_publish.py
 
-system-deps:  ## Install the Debian packages the tests need (Java for vnu, Chromium for page tests; as root)
-	if ! command -v java >/dev/null || ! command -v chromium >/dev/null; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless chromium; \
+system-deps:  ## Install the Debian packages the tests need (Java and npm for the HTML checker, Chromium; as root)
+	if ! command -v java >/dev/null || ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless chromium \
+	    $$(command -v npm >/dev/null || echo npm); \
 	fi
 
 clean:  ## Remove the build output and caches (keeps .venv)

@@ -12,6 +12,7 @@ from lxml import etree
 
 from publisher.content.transcripts import parse_transcript
 from tests.conftest import SiteFactory, build_site
+from tests.htmlcheck import html_errors
 from tests.test_feeds import parse_with_gpodder
 
 NS = {
@@ -238,3 +239,18 @@ def test_long_descriptions_are_cut_to_4000_bytes(
     assert description is not None
     assert 3900 < len(description.encode()) <= 4000
     assert description.endswith("…")
+
+
+def test_every_page_of_a_site_using_every_feature_is_valid_html(
+    full_site: SiteFactory, tmp_path: Path
+) -> None:
+    full_site.article(
+        "2026-01-04-everything",
+        "title: Everything at once\ndate: 2026-01-04\ntags: [walking, sleep]\nepisode: talk",
+        "Intro with a footnote.[^1] and *emphasis*, **strong**, `code` and a [link](/episodes/talk/).\n\n"
+        "## A section\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> A quote.\n\n"
+        "```\nsome code\n```\n\n- one\n- two\n\n![the artwork](/artwork.png)\n\n"
+        "[^1]: The note.\n",
+    )
+    out = build_site(full_site.root, tmp_path / "out", drafts=False)
+    assert html_errors(out) == []
