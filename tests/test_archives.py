@@ -57,7 +57,7 @@ def test_numbered_pages_stay_the_same_when_newer_articles_arrive(
             u: sitemap_dates(before)[u] for u in stable
         }, count
         first = after["articles/index.html"].decode()
-        assert first.count('<h3><a href="/articles/') == count - highest * 5, count
+        assert first.count('<h2><a href="/articles/') == count - highest * 5, count
         before = after
 
 
