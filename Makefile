@@ -61,9 +61,9 @@ bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican) and publishing (w
 	$(PY) tools/bench_build.py
 	$(PY) tools/bench_publish.py
 
-system-deps:  ## Install the Debian packages the tests need (Java for vnu, Chromium for page tests; as root)
-	if ! command -v java >/dev/null || ! command -v chromium >/dev/null; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless chromium; \
+system-deps:  ## Install the Debian packages the tests need (Java for vnu, Chromium for page tests, id3v2 for tag tests; as root)
+	if ! command -v java >/dev/null || ! command -v chromium >/dev/null || ! command -v id3v2 >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless chromium id3v2; \
 	fi
 
 clean:  ## Remove the build output and caches (keeps .venv)
