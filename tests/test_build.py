@@ -98,6 +98,7 @@ def test_site_without_templates_uses_the_packaged_theme(
     make_site: Callable[..., SiteFactory], tmp_path: Path
 ) -> None:
     site = make_site()
+    site.episode("ep", "title: T\ndate: 2026-01-04")
     assert not (site.root / "templates").exists()
     html = (build_site(site.root, tmp_path / "out") / "index.html").read_text()
     assert "Get the free weekly podcast" in html

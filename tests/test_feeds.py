@@ -136,15 +136,18 @@ def test_article_feed_is_atom_with_released_articles(built: Path) -> None:
     assert feed.feed.updated == "2026-01-06T06:00:00+00:00"
 
 
-def test_an_empty_show_still_has_a_valid_feed(
+def test_no_podcast_feed_before_the_first_release(
     make_site: Callable[..., SiteFactory], tmp_path: Path
 ) -> None:
     site = make_site()
-    feed = feedparser.parse(
-        build_site(site.root, tmp_path / "out").joinpath("feed.xml").read_bytes()
-    )
+    site.episode("pilot", "title: Pilot\ndate: 2026-02-01")  # scheduled, not released
+    out = build_site(site.root, tmp_path / "out")
+    assert not (out / "feed.xml").exists()
+    assert feedparser.parse((out / "articles" / "feed.xml").read_bytes()).bozo == 0
+    later = build_site(site.root, tmp_path / "later", now=NOW.replace(month=2, day=2))
+    feed = feedparser.parse((later / "feed.xml").read_bytes())
     assert feed.bozo == 0
-    assert feed.entries == []
+    assert [e.title for e in feed.entries] == ["Pilot"]
 
 
 def test_links_in_show_notes_are_absolute_in_the_feeds(
