@@ -66,9 +66,10 @@ bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican) and publishing (w
 	$(PY) tools/bench_build.py
 	$(PY) tools/bench_publish.py
 
-system-deps:  ## Install the Debian packages the tests need (Java and npm for the HTML checker, Chromium; as root)
-	if ! command -v java >/dev/null || ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless chromium \
+system-deps:  ## Install the Debian packages the tests need (Java and npm for the HTML checker, Chromium, id3v2; as root)
+	if ! command -v java >/dev/null || ! command -v chromium >/dev/null || ! command -v npm >/dev/null \
+	    || ! command -v id3v2 >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless chromium id3v2 \
 	    $$(command -v npm >/dev/null || echo npm); \
 	fi
 

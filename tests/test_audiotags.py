@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import eyed3
 import pytest
 from mutagen.id3 import ID3, TIT2
 from mutagen.mp3 import MP3
@@ -124,3 +127,55 @@ def test_m4a_atoms_read_back(tagged_site: SiteFactory, tmp_path: Path) -> None:
     assert bytes(tags["covr"][0]) == (tagged_site.root / "artwork.png").read_bytes()
     assert MP4(out / "episodes" / "aac" / "aac.m4a").info.length == pytest.approx(2.0, abs=0.1)
     assert source.read_bytes() == before
+
+
+def test_published_mp3_is_id3v23_that_id3lib_and_eyed3_read(
+    tagged_site: SiteFactory, tmp_path: Path
+) -> None:
+    id3v2 = shutil.which("id3v2")
+    assert id3v2 is not None, "the id3v2 command is missing: run `make system-deps` as root"
+    out = build_site(tagged_site.root, tmp_path / "out")
+    published = out / "episodes" / "ep" / "ep.mp3"
+    assert published.read_bytes()[:5] == b"ID3\x03\x00"
+    # id3lib (Debian's id3v2) reads no ID3v2.4 tag at all.
+    listing = subprocess.run(
+        [id3v2, "-l", str(published)], capture_output=True, text=True, check=True
+    ).stdout
+    lines = listing.splitlines()
+    assert "TIT2 (Title/songname/content description): Tagged episode" in lines
+    assert "TALB (Album/Movie/Show title): Test Show" in lines
+    assert "TRCK (Track number/Position in set): 7" in lines
+    assert "TYER (Year): 2026" in lines
+    assert "TDAT (Date): 0401" in lines  # DDMM, as ID3v2.3 has it
+    assert sum(line.startswith("CHAP ") for line in lines) == 2
+    assert sum(line.startswith("CTOC ") for line in lines) == 1
+    assert any(line.startswith("APIC (Attached picture)") for line in lines)
+    # eyeD3 reads the same, chapter titles and times included.
+    audio = eyed3.load(published)
+    assert audio is not None and audio.tag is not None
+    tag = audio.tag
+    assert tag.version == (2, 3, 0)
+    assert (tag.title, tag.album, tag.artist) == ("Tagged episode", "Test Show", "Tess Tester")
+    assert tag.track_num[0] == 7
+    # (eyeD3 0.9 misreads a standard DDMM TDAT frame, so only the year is compared.)
+    assert tag.getBestDate().year == 2026
+    chapters = [(c.title, c.times.start) for c in tag.chapters]
+    assert sorted(chapters, key=lambda c: c[1]) == [("Hello", 0), ("Goodbye", 500)]
+    [toc] = list(tag.table_of_contents)
+    assert toc.child_ids == [b"chp0", b"chp1"]
+    assert [image.mime_type for image in tag.images] == ["image/png"]
+
+
+def test_unicode_survives_utf16(make_site: Callable[..., SiteFactory], tmp_path: Path) -> None:
+    site = make_site()
+    site.episode(
+        "ep",
+        'title: "Café, “quotes” and 東京"\ndate: 2026-01-04\n'
+        "chapters:\n  - start: 0\n    title: Ünïcode chapter\n",
+    )
+    published = build_site(site.root, tmp_path / "out") / "episodes" / "ep" / "ep.mp3"
+    audio = eyed3.load(published)
+    assert audio is not None and audio.tag is not None
+    assert audio.tag.title == "Café, “quotes” and 東京"
+    assert [c.title for c in audio.tag.chapters] == ["Ünïcode chapter"]
+    assert str(ID3(published)["TIT2"]) == "Café, “quotes” and 東京"

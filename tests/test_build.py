@@ -85,20 +85,20 @@ def test_hostile_titles_are_escaped(make_site: Callable[..., SiteFactory], tmp_p
     ):
         html = (out / page).read_text(encoding="utf-8")
         assert "<script>alert" not in html, page
-        assert (
-            "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Quotes&#34; — Ünïcödé ☕"
-            in html
-        )
+        # Titles get the text's typography: curly quotes, then HTML escaping.
+        assert "&lt;script&gt;alert(“x”)&lt;/script&gt; &amp; “Quotes” — Ünïcödé ☕" in html
+    smart = "<script>alert(“x”)</script> & “Quotes” — Ünïcödé ☕"
     feed = etree.parse(str(out / "feed.xml")).getroot()
-    assert feed.findtext("channel/item/title") == title
+    assert feed.findtext("channel/item/title") == smart
     atom = feedparser.parse((out / "articles" / "feed.xml").read_bytes())
-    assert atom.bozo == 0 and atom.entries[0].title == title
+    assert atom.bozo == 0 and atom.entries[0].title == smart
 
 
 def test_site_without_templates_uses_the_packaged_theme(
     make_site: Callable[..., SiteFactory], tmp_path: Path
 ) -> None:
     site = make_site()
+    site.episode("ep", "title: T\ndate: 2026-01-04")
     assert not (site.root / "templates").exists()
     html = (build_site(site.root, tmp_path / "out") / "index.html").read_text()
     assert "Get the free weekly podcast" in html

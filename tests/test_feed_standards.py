@@ -135,7 +135,8 @@ def test_item_namespace_tags_point_at_files_that_parse(feed: tuple[etree._Elemen
     assert episode.text == "2" and episode.get("display") == "Part two"
     season = talk.find("podcast:season", NS)
     assert season.text == "1" and season.get("name") == "Basics"
-    guest = talk.find("podcast:person", NS)
+    host, guest = talk.findall("podcast:person", NS)
+    assert host.text == "Tess Tester" and host.get("role") == "host"
     assert guest.text == "Gail Guest" and guest.get("role") == "guest"
     soundbite = talk.find("podcast:soundbite", NS)
     assert (soundbite.get("startTime"), soundbite.get("duration"), soundbite.text) == (
@@ -193,12 +194,39 @@ def test_podcast_apps_read_transcripts_and_chapters(feed: tuple[etree._Element, 
     assert talk["transcript_url"] == "https://example.org/episodes/talk/transcript.vtt"
     assert talk["chapters_json_url"] == "https://example.org/episodes/talk/chapters.json"
     assert [c["title"] for c in talk["chapters"]] == ["Intro", "Talk"]
-    assert [p["name"] for p in talk.get("persons", [])] == ["Gail Guest"]
+    # An item's persons replace the channel's in apps, so the host is listed again beside the guest.
+    assert [(p["name"], p["role"]) for p in talk.get("persons", [])] == [
+        ("Tess Tester", "host"),
+        ("Gail Guest", "guest"),
+    ]
+    trailer = next(e for e in parsed["episodes"] if e["title"] == "Coming soon")
+    assert "persons" not in trailer or trailer["persons"] == []
     assert parsed["funding_url"] == "https://example.org/support/"
     reader = feedparser.parse((out / "feed.xml").read_bytes())
     assert reader.bozo == 0
     psc = next(e for e in reader.entries if e.title == "A talk").psc_chapters
     assert [c.title for c in psc.chapters] == ["Intro", "Talk"]
+
+
+def test_an_episode_with_a_guest_lists_the_host_once_and_the_guest(
+    full_site: SiteFactory, tmp_path: Path
+) -> None:
+    full_site.write(
+        "episodes/talk/episode.md",
+        "---\ntitle: A talk\ndate: 2026-01-04\npersons:\n"
+        "  - name: Gail Guest\n    role: guest\n"
+        "  - name: Tess Tester\n    role: host\n    img: https://example.org/tess.jpg\n---\nNotes.\n",
+    )
+    out = build_site(full_site.root, tmp_path / "out")
+    root = etree.parse(str(out / "feed.xml")).getroot()
+    talk = root.xpath("//item[title='A talk']")[0]
+    persons = [(p.text, p.get("role"), p.get("img")) for p in talk.findall("podcast:person", NS)]
+    assert persons == [
+        ("Gail Guest", "guest", None),
+        ("Tess Tester", "host", "https://example.org/tess.jpg"),
+    ]
+    channel = root.find("channel")
+    assert [p.text for p in channel.findall("podcast:person", NS)] == ["Tess Tester"]
 
 
 def test_serial_shows_list_oldest_first(full_site: SiteFactory, tmp_path: Path) -> None:

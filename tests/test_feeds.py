@@ -8,8 +8,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import feedparser
+import lxml.html
 import podcastparser
 import pytest
 from lxml import etree
@@ -19,6 +21,8 @@ from tests.conftest import NOW, SiteFactory, build_site
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": "http://www.w3.org/2005/Atom"}
 
 
@@ -132,15 +136,18 @@ def test_article_feed_is_atom_with_released_articles(built: Path) -> None:
     assert feed.feed.updated == "2026-01-06T06:00:00+00:00"
 
 
-def test_an_empty_show_still_has_a_valid_feed(
+def test_no_podcast_feed_before_the_first_release(
     make_site: Callable[..., SiteFactory], tmp_path: Path
 ) -> None:
     site = make_site()
-    feed = feedparser.parse(
-        build_site(site.root, tmp_path / "out").joinpath("feed.xml").read_bytes()
-    )
+    site.episode("pilot", "title: Pilot\ndate: 2026-02-01")  # scheduled, not released
+    out = build_site(site.root, tmp_path / "out")
+    assert not (out / "feed.xml").exists()
+    assert feedparser.parse((out / "articles" / "feed.xml").read_bytes()).bozo == 0
+    later = build_site(site.root, tmp_path / "later", now=NOW.replace(month=2, day=2))
+    feed = feedparser.parse((later / "feed.xml").read_bytes())
     assert feed.bozo == 0
-    assert feed.entries == []
+    assert [e.title for e in feed.entries] == ["Pilot"]
 
 
 def test_links_in_show_notes_are_absolute_in_the_feeds(
@@ -168,3 +175,48 @@ def test_article_feed_keeps_the_latest_twenty(
     feed = feedparser.parse((out / "articles" / "feed.xml").read_bytes())
     assert [e.title for e in feed.entries] == [f"A{day}" for day in range(25, 5, -1)]
     assert len(list((out / "articles").glob("*/index.html"))) == 25
+
+
+def _content_urls(html: str) -> list[str]:
+    """Every URL an app would follow in a feed item's HTML, as lxml's HTML parser sees it."""
+    found: list[str] = []
+    for element in lxml.html.fragment_fromstring(html, create_parent="div").iter():
+        for name in ("href", "src", "poster"):
+            if element.get(name) is not None:
+                found.append(element.get(name))
+        for candidate in (element.get("srcset") or "").split(","):
+            if candidate.strip():
+                found.append(candidate.split()[0])
+    return found
+
+
+def test_no_relative_link_in_either_feed_of_the_sample_site(sample_build: Path) -> None:
+    podcast = etree.parse(str(sample_build / "feed.xml")).getroot()
+    atom = etree.parse(str(sample_build / "articles" / "feed.xml")).getroot()
+    contents = {
+        item.findtext("link") or "": item.findtext(CONTENT_ENCODED) or ""
+        for item in podcast.iter("item")
+    }
+    for entry in atom.iter(f"{{{ATOM}}}entry"):
+        page = entry.find(f"{{{ATOM}}}link")
+        assert page is not None
+        contents[page.get("href", "")] = entry.findtext(f"{{{ATOM}}}content") or ""
+    urls = {page: _content_urls(html) for page, html in contents.items()}
+    for page, found in urls.items():
+        assert page.startswith("https://backtobasics.example.org/")
+        relative = [url for url in found if urlsplit(url).scheme not in ("https", "mailto")]
+        assert relative == [], page
+    # The sample has a footnote and a root-relative link in an episode's notes and an article.
+    for page in (
+        "https://backtobasics.example.org/episodes/rehab-at-home/",
+        "https://backtobasics.example.org/articles/just-a-muscle/",
+    ):
+        assert f"{page}#fn:1" in urls[page] and f"{page}#fnref:1" in urls[page]
+    assert (
+        "https://backtobasics.example.org/articles/rehab-at-home/"
+        in urls["https://backtobasics.example.org/episodes/rehab-at-home/"]
+    )
+    assert (
+        "https://backtobasics.example.org/articles/unloading-and-healing/"
+        in urls["https://backtobasics.example.org/articles/rehab-at-home/"]
+    )

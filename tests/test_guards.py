@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import shutil
 import uuid
@@ -376,3 +377,35 @@ def test_unpublishing_an_episode_only_the_live_feed_knows_reserves_its_guid(
     )
     entry = read_ledger(small_site.root).episodes["first"]
     assert entry.unpublished is True and entry.guid == guid
+
+
+def test_a_new_tag_format_leaves_released_files_alone(
+    small_site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mutagen.id3 import ID3
+
+    from publisher.render import audiotags, episode_files
+
+    # Released under the previous format: ID3v2.4, TAG_FORMAT 1.
+    monkeypatch.setattr(episode_files, "TAG_FORMAT", 1)
+    monkeypatch.setattr(audiotags, "_id3_bytes", functools.partial(audiotags._id3_bytes, version=4))
+    target = tmp_path / "www"
+    publish(small_site, target)
+    released = (target / "episodes/first/first.mp3").read_bytes()
+    assert released[:4] == b"ID3\x04"
+    record = read_ledger(small_site.root).episodes["first"].audio
+    assert record.tags and record.sha256 == hashlib.sha256(released).hexdigest()
+    monkeypatch.undo()
+    assert audiotags.TAG_FORMAT == 2
+    shutil.rmtree(small_site.root / ".publisher-cache")  # a new CI runner, too
+    assert errors(small_site) == []
+    publish(small_site, target)
+    assert (target / "episodes/first/first.mp3").read_bytes() == released
+    assert f'length="{len(released)}"' in (target / "feed.xml").read_text()
+    # The episode released after the change gets the new format.
+    later = dt.datetime(2026, 2, 2, tzinfo=dt.UTC)
+    run_publish(prepare_publish(small_site.root, later, str(target)), HOLDER)
+    assert (target / "episodes/first/first.mp3").read_bytes() == released
+    future = target / "episodes/future/future.mp3"
+    assert future.read_bytes()[:4] == b"ID3\x03"
+    assert str(ID3(future)["TIT2"]) == "FUTUREMARKER episode"

@@ -110,6 +110,7 @@ def test_subscribe_links_on_every_page(
         + '\n[podcast.links]\nspotify = "https://open.spotify.com/show/x"\napple = "https://podcasts.apple.com/podcast/id1"\n'
     )
     site.article("2026-01-04-a", "title: A\ndate: 2026-01-04")
+    site.episode("ep", "title: E\ndate: 2026-01-04")  # the block is for a podcast
     out = build_site(site.root, tmp_path / "out")
     for page in (
         "index.html",

@@ -84,12 +84,14 @@ def test_artwork_rules(
 def test_missing_artwork_category_and_owner(make_site: Callable[..., SiteFactory]) -> None:
     site = make_site()
     site.write("site.toml", '[site]\ntitle = "T"\nbase_url = "http://example.org"\n')
+    site.episode("ep", "title: E\ndate: 2026-01-04")  # podcast rules apply to a podcast
     assert relative(site, check(site)) == [
         'site.toml: key podcast.artwork: error: Apple requires show artwork: set artwork = "artwork.jpg"',
         'site.toml: key podcast.category: error: Apple requires a category, e.g. "Health & Fitness / Medicine"',
         "site.toml: key podcast.owner_email: error: Spotify and Apple need an owner email to verify the show",
         "site.toml: warning: no owner name; directories show it next to the owner email",
         "site.toml: warning: base_url is not https://; Apple and Podcasting 2.0 apps expect HTTPS",
+        "episodes/ep/ep.mp3: warning: bitrate 32 kbit/s is low; use 64 kbit/s or more",
     ]
 
 

@@ -59,10 +59,15 @@ class DirSource:
         return self._path(path).read_bytes()
 
 
-def check_output(files: FileSource, config: Config, label: str) -> list[Problem]:
-    """Feed rules every published tree must meet."""
+def check_output(
+    files: FileSource, config: Config, label: str, expect_feed: bool = True
+) -> list[Problem]:
+    """Feed rules every published tree must meet; ``expect_feed``: the site has a podcast feed
+    (a site with no released episode has none)."""
     feed_path = f"{label}/feed.xml"
     if not files.has(urls.FEED):
+        if not expect_feed:
+            return []
         return [Problem("feed.xml is missing; run publisher build", feed_path)]
     try:
         root = etree.fromstring(files.read(urls.FEED))
@@ -122,5 +127,5 @@ def _check_item(
 
 
 def check_feed(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
-    """The rendered podcast feed meets the feed rules."""
-    return check_output(TreeSource(tree), site.config, "(build)")
+    """The rendered podcast feed meets the feed rules (when there is one)."""
+    return check_output(TreeSource(tree), site.config, "(build)", urls.FEED in tree)

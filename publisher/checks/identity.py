@@ -22,6 +22,9 @@ from publisher.output.tree import OutputTree
 from publisher.render.analytics import unprefixed
 from publisher.render.released import provisional_warnings
 
+EMPTY_FEED = b'<rss version="2.0"><channel></channel></rss>'
+"""What a build without a podcast feed (no released episode) offers apps instead of one."""
+
 
 def check_identity(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
     """Compare the site with what ``published.toml`` says apps have seen."""
@@ -258,7 +261,7 @@ def compare_with_live(
     problems = []
     live_slugs: set[str] = set()
     if live is not None:
-        new = tree.read(urls.FEED)
+        new = tree.read(urls.FEED) if urls.FEED in tree else EMPTY_FEED
         problems += live_feed_problems(live, new, config, where, site.ledger, unpublish)
         try:
             live_slugs = {item.slug for item in _items(live, config).values()}

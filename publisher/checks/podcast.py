@@ -27,7 +27,13 @@ def warn(message: str, path: Path | str | None = None, line: int | None = None) 
 
 
 def check_show(site: Site, tree: OutputTree, cache: BuildCache) -> list[Problem]:
-    """Channel facts Apple and Spotify require: artwork, category, owner, HTTPS."""
+    """Channel facts Apple and Spotify require: artwork, category, owner, HTTPS.
+
+    Only for a podcast: a site with no episode folder is a site of articles, which needs none
+    of the ``[podcast]`` settings.
+    """
+    if not site.episodes:
+        return []
     config = site.config
     podcast, where = config.podcast, config.config_path
     problems = []

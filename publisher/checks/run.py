@@ -43,7 +43,7 @@ def check_project(
     for release in rehearse(project, now, problems, cache):
         problems += release.problems
     if out is not None and out.is_dir() and not any(p.is_error for p in problems):
-        problems += check_output(DirSource(out), project.config, str(out))
+        problems += check_output(DirSource(out), project.config, str(out), urls.FEED in tree)
         problems += _compare_built(tree, out)
     return problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,12 @@ class AudioInfo:
 
     @property
     def whole_seconds(self) -> int:
-        """Duration rounded to whole seconds, never below 1, for ``itunes:duration``."""
-        return max(1, round(self.duration))
+        """The duration in whole seconds, rounded down as players show it, never below 1.
+
+        The one rounding of a duration: ``itunes:duration``, the page's label and the
+        structured data all use it, so a 5.6 s file is 0:05 everywhere, as in the player.
+        """
+        return max(1, math.floor(self.duration))
 
 
 def _check_complete(path: Path, size: int, expected: float) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import heapq
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from itertools import chain
 from typing import Any
@@ -24,6 +24,7 @@ from publisher.content.model import Article, Episode, Site, Soundbite
 from publisher.content.slugs import slugify
 from publisher.content.transcripts import transcript_paragraphs
 from publisher.render.markup import RenderedText, shorten, with_heading_anchors
+from publisher.render.typography import smarten
 
 WORDS_PER_MINUTE = 200
 TOC_MIN_HEADINGS = 3
@@ -131,6 +132,20 @@ class Entry:
         return self.date.date().isoformat()
 
 
+def smart_title(title: str) -> str:
+    """A title as every page, feed and tag shows it: with the same typography as the text.
+
+    >>> smart_title('Why "it\\'s just a muscle" misleads -- and what helps...')
+    'Why “it’s just a muscle” misleads – and what helps…'
+    """
+    return smarten(title)
+
+
+def smart_chapters(chapters: tuple[Chapter, ...]) -> tuple[Chapter, ...]:
+    """Chapters with their titles typeset like :func:`smart_title`."""
+    return tuple(replace(c, title=smart_title(c.title)) for c in chapters)
+
+
 def format_duration(seconds: int) -> str:
     """Show a duration as ``m:ss`` or ``h:mm:ss``.
 
@@ -148,7 +163,7 @@ def _item_entry_fields(
     return {
         "kind": kind,
         "slug": item.slug,
-        "title": item.title,
+        "title": smart_title(item.title),
         "date": item.date.astimezone(config.site.tz),
         "link": make_link(config, f"{kind}s/{item.slug}/"),
         "html": Markup(text.html),
@@ -213,7 +228,7 @@ def _episode_extras(
         transcript=make_link(config, folder + transcript.filename) if transcript else None,
         transcript_type=transcript.mime_type if transcript else "",
         transcript_paragraphs=tuple(transcript_paragraphs(episode.cues)),
-        chapters=episode.chapters,
+        chapters=smart_chapters(episode.chapters),
         chapters_link=make_link(config, folder + CHAPTERS_NAME) if episode.chapters else None,
         cover=make_link(config, folder + cover.filename) if cover else None,
         persons=episode.persons,

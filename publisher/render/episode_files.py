@@ -15,7 +15,7 @@ from publisher.content.mediatypes import IMAGE_TYPES
 from publisher.content.model import Episode, Site
 from publisher.output.tree import Deferred, OutputTree, Spliced
 from publisher.render.audiotags import TAG_FORMAT, TagData, tagged_m4a, tagged_mp3
-from publisher.render.entries import make_link
+from publisher.render.entries import make_link, smart_chapters, smart_title
 from publisher.render.markup import RenderedText, shorten
 from publisher.render.released import keep_released
 
@@ -82,7 +82,7 @@ def _tag_data(
         cover, mime = episode.cover.source.read_bytes(), episode.cover.mime_type
     assert episode.audio is not None
     return TagData(
-        title=episode.title,
+        title=smart_title(episode.title),
         artist=podcast.author or podcast.title,
         album=podcast.title,
         date=episode.date.astimezone(config.site.tz).date().isoformat(),
@@ -91,7 +91,7 @@ def _tag_data(
         url=make_link(config, urls.episode(episode.slug)).abs_url,
         cover=cover,
         cover_mime=mime,
-        chapters=episode.chapters,
+        chapters=smart_chapters(episode.chapters),
         duration=episode.audio.duration,
     )
 
@@ -101,4 +101,4 @@ def _chapters_content(episode: Episode, podcast: str) -> bytes | Path:
     written = episode.source.parent / CHAPTERS_NAME
     if written.is_file():
         return written
-    return chapters_json(episode.chapters, episode.title, podcast)
+    return chapters_json(smart_chapters(episode.chapters), smart_title(episode.title), podcast)

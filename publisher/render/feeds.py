@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
 
 from publisher import urls
+from publisher.config.person import Person
 from publisher.config.settings import Config
 from publisher.dates import rfc2822
 from publisher.render.analytics import prefixed
@@ -164,7 +166,7 @@ def _podcast_item_extras(ours: PodcastIndexEntryExtension, config: Config, entry
         starts = [(_psc_time(c.start), _xml_text(c.title)) for c in extras.chapters if c.toc]
         ours.chapters = Chapters(extras.chapters_link.abs_url, starts)
     ours.soundbites = [(s.start, s.duration, _xml_text(s.title)) for s in extras.soundbites]
-    ours.persons = list(extras.persons)
+    ours.persons = item_persons(config.podcast.persons, extras.persons)
     ours.season, ours.season_name = entry.season, extras.season_name
     ours.episode, ours.episode_label = entry.number, extras.number_label
     ours.alternates = [
@@ -177,6 +179,26 @@ def _podcast_item_extras(ours: PodcastIndexEntryExtension, config: Config, entry
         )
         for alt in extras.alternates
     ]
+
+
+def item_persons(show: Sequence[Person], episode: Sequence[Person]) -> list[Person]:
+    """The persons of an item: the show's too when it has its own, since apps let an item's
+    ``podcast:person`` list replace the channel's (the host would vanish beside a guest).
+
+    >>> host, guest = Person("Ann", "host"), Person("Bo", "guest")
+    >>> [p.name for p in item_persons([host], [guest, Person("ann", "Host")])]
+    ['Bo', 'ann']
+    >>> item_persons([host], [])
+    []
+    """
+    if not episode:
+        return []
+    own = {_person_key(p) for p in episode}
+    return [p for p in show if _person_key(p) not in own] + list(episode)
+
+
+def _person_key(person: Person) -> tuple[str, str]:
+    return person.name.casefold(), (person.role or "host").casefold()
 
 
 def _psc_time(seconds: float) -> str:

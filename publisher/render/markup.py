@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -38,7 +39,11 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
-_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+# In sanitized HTML: a start tag (values double-quoted, so ``>`` inside one is no end) and,
+# within it, each attribute in turn (so no match starts inside a value).
+_START_TAG = re.compile(r'<[a-zA-Z](?:[^">]|"[^"]*")*>')
+_ATTRIBUTE = re.compile(r'\s([^\s"=>/]+)="([^"]*)"')
+URL_ATTRIBUTES = frozenset({"href", "src", "poster", "srcset"})
 
 
 @dataclass(frozen=True)
@@ -147,19 +152,49 @@ def shorten(text: str, limit: int = SUMMARY_LIMIT) -> str:
 
 
 def absolutize_links(fragment: str, page_url: str) -> str:
-    """Make relative ``href``/``src`` values absolute, for feeds read outside the site.
+    """Make every ``href``, ``src``, ``poster`` and ``srcset`` URL absolute, for feeds read
+    outside the site: apps resolve neither root-relative paths nor ``#fragments`` the way the
+    page does, so a footnote link becomes the page's address with its fragment.
+
+    ``fragment`` is :func:`sanitize` output, where every attribute value is double-quoted and
+    every ``<`` in text is escaped, so start tags are found exactly; only attributes inside a
+    tag change, never text that merely looks like one. (lxml's HTML parser is not used to
+    rewrite: it does not know ``<source>`` and ``<track>`` are empty and would nest what
+    follows them.)
 
     >>> absolutize_links('<a href="/a/">x</a> <img src="b.png"> <a href="#f">1</a>', "https://x.org/s/")
-    '<a href="https://x.org/a/">x</a> <img src="https://x.org/s/b.png"> <a href="#f">1</a>'
+    '<a href="https://x.org/a/">x</a> <img src="https://x.org/s/b.png"> <a href="https://x.org/s/#f">1</a>'
+    >>> absolutize_links('<source srcset="a.png 1x, /b.png 2x"><code>href="/x"</code>', "https://x.org/s/")
+    '<source srcset="https://x.org/s/a.png 1x, https://x.org/b.png 2x"><code>href="/x"</code>'
+    >>> absolutize_links('<img alt=" src=" title="a>b" src="c?x=1&amp;y=2">', "https://x.org/")
+    '<img alt=" src=" title="a>b" src="https://x.org/c?x=1&amp;y=2">'
     """
 
-    def fix(match: re.Match[str]) -> str:
-        value = match.group(2)
-        if not value or value.startswith("#") or urlsplit(value).scheme:
-            return match.group(0)
-        return f"{match.group(1)}{urljoin(page_url, value)}{match.group(3)}"
+    def fix_attribute(match: re.Match[str]) -> str:
+        name, value = match.group(1), html.unescape(match.group(2))
+        if name not in URL_ATTRIBUTES:
+            return match.group()
+        if name == "srcset":
+            fixed = ", ".join(_absolute_candidate(c, page_url) for c in value.split(","))
+        else:
+            fixed = _absolute(value.strip(), page_url)
+        return f' {name}="{_attribute_text(fixed)}"'
 
-    return _URL_ATTRIBUTE.sub(fix, fragment)
+    return _START_TAG.sub(lambda tag: _ATTRIBUTE.sub(fix_attribute, tag.group()), fragment)
+
+
+def _absolute(url: str, page_url: str) -> str:
+    return url if urlsplit(url).scheme else urljoin(page_url, url)
+
+
+def _absolute_candidate(candidate: str, page_url: str) -> str:
+    """One ``srcset`` entry: a URL and an optional width or density."""
+    url, _, descriptor = candidate.strip().partition(" ")
+    return f"{_absolute(url, page_url)} {descriptor.strip()}".strip()
+
+
+def _attribute_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;")
 
 
 def with_heading_anchors(fragment: str) -> str:

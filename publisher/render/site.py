@@ -112,6 +112,8 @@ def _add_feeds_and_index(
             lambda: search_index(view),
         ),
     }
+    if not view.episodes:  # no podcast (yet): no feed for apps to subscribe to
+        del products[urls.FEED]
     for path, (key, make) in products.items():
         tree.add(path, pages.product(path, key, make))
 
