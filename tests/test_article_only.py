@@ -57,10 +57,10 @@ def test_an_article_only_site_builds_checks_and_publishes_without_podcast_settin
         assert feed.bozo == 0
         assert [e.title for e in feed.entries] == ["Second notes", "First notes"]
         assert (folder / "articles" / "first" / "index.html").is_file()
-    # No page points at the missing feed or invites listeners to a podcast.
-    # (The home page's schema.org data still names the show's feed: pages.py gives it no way to
-    # know there is none.)
+    # No page points at the missing feed or invites listeners to a podcast, not even in the
+    # schema.org data search engines read.
     for page in sorted(www.rglob("*.html")):
+        assert "feed.xml\"" not in page.read_text().replace("articles/feed.xml\"", ""), page
         tree = lxml_html.fromstring(page.read_bytes())
         links = tree.xpath("//@href")
         assert not [url for url in links if url.endswith("/feed.xml") and "articles/" not in url]

@@ -264,3 +264,14 @@ def test_enclosure_type_mismatch_in_a_built_feed(small_site: SiteFactory, tmp_pa
         line.startswith(f"{out}/feed.xml:") and "enclosure type does not match .mp3" in line
         for line in lines
     )
+
+
+def test_numbers_that_run_backwards_by_date_are_a_warning(small_site: SiteFactory) -> None:
+    small_site.write(
+        "episodes/future/episode.md", "---\ntitle: Future\ndate: 2026-02-01\nnumber: 3\n---\nx\n"
+    )
+    small_site.episode("sooner", "title: Sooner\ndate: 2026-01-25\nnumber: 4")
+    lines = relative(small_site, check(small_site))
+    assert [line for line in lines if "run backwards" in line] == [
+        "episodes/future/episode.md:4: warning: episode number 3 goes out after number 4 (episodes/sooner/episode.md); apps list episodes by date, so listeners see the numbers run backwards. Swap the numbers"
+    ]

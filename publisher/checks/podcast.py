@@ -140,6 +140,29 @@ def check_episodes(site: Site, tree: OutputTree, cache: BuildCache) -> list[Prob
             for e in site.episodes
             if not e.number
         ]
+    return problems + _numbers_out_of_order(site)
+
+
+def _numbers_out_of_order(site: Site) -> list[Problem]:
+    """Warn where a higher number goes out before a lower one of the same season."""
+    problems = []
+    latest: dict[int | None, Episode] = {}
+    for episode in site.episodes:  # oldest first
+        if episode.draft or not episode.number:
+            continue
+        before = latest.get(episode.season)
+        if before is not None and before.number and before.number > episode.number:
+            problems.append(
+                warn(
+                    f"episode number {episode.number} goes out after number {before.number} "
+                    f"({site_path(before.source, site.config.root)}); apps list episodes by "
+                    "date, so listeners see the numbers run backwards. Swap the numbers",
+                    episode.source,
+                    episode.line_of("number"),
+                )
+            )
+        if before is None or (before.number or 0) < episode.number:
+            latest[episode.season] = episode
     return problems
 
 

@@ -162,11 +162,20 @@ class PageRenderer:
             "index.html",
             self._link(urls.HOME),
             self.newest,
-            lambda: {"structured": json_ld(structured.series(view.config, self.artwork))},
+            lambda: {"structured": json_ld(self._show())},
             latest_episode=latest,
             latest_companion=view.companion(latest) if latest else None,
             episodes=view.episodes[1 : LATEST_EPISODES + 1],
             articles=view.articles[:LATEST_ARTICLES],
+        )
+
+    def _show(self) -> dict[str, Any]:
+        """What the home page says the site is: a podcast once an episode is out."""
+        config = self.view.config
+        return (
+            structured.series(config, self.artwork)
+            if self.view.episodes
+            else (structured.website(config))
         )
 
     def _items(self, folder: str, template: str, entries: tuple[Entry, ...]) -> Iterator[Rendered]:

@@ -28,6 +28,17 @@ def series(config: Config, artwork: Link | None) -> dict[str, Any]:
     return data
 
 
+def website(config: Config) -> dict[str, Any]:
+    """A site with no podcast (yet) as a ``WebSite``."""
+    return {
+        "@type": "WebSite",
+        "name": config.site.title,
+        "description": config.site.description,
+        "url": make_link(config, "").abs_url,
+        "inLanguage": config.site.language,
+    }
+
+
 def episode(config: Config, entry: Entry, artwork: Link | None) -> dict[str, Any]:
     """An episode as a ``PodcastEpisode`` with its audio."""
     audio = entry.audio
