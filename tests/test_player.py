@@ -209,3 +209,10 @@ def test_no_serious_accessibility_violations_in_either_scheme(
 def test_the_site_with_directory_links_is_valid_html(linked_site: Path, tmp_path: Path) -> None:
     out = build_site(linked_site, tmp_path / "out", parse_now(NOW))
     assert html_errors(out) == []
+
+
+def test_without_directory_links_the_subscribe_block_is_as_before(sample_build: Path) -> None:
+    html = (sample_build / "index.html").read_text(encoding="utf-8")
+    block = html[html.index('<aside class="subscribe"') : html.index("</aside>")]
+    assert 'class="apps"' in block and '<a href="/feed.xml">RSS feed</a>' in block
+    assert "app-buttons" not in block and "copy-feed" not in block and "<svg" not in block
