@@ -25,6 +25,19 @@ class Cue:
     text: str
     speaker: str = ""
 
+    @property
+    def iso_start(self) -> str:
+        """The start as an ISO 8601 duration for ``<time datetime>``, e.g. ``PT1.5S``."""
+        return f"PT{self.start:g}S"
+
+    @property
+    def start_label(self) -> str:
+        """``m:ss`` or ``h:mm:ss`` for the page."""
+        whole = int(self.start)
+        hours, rest = divmod(whole, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
 
 def _seconds(stamp: str) -> float:
     """Seconds from ``hh:mm:ss.mmm`` or ``mm:ss,mmm``.
@@ -89,12 +102,19 @@ def _cue(
     return Cue(start, end, TAG_RE.sub("", joined).strip(), voice.group(1).strip() if voice else "")
 
 
+def transcript_blocks(cues: tuple[Cue, ...]) -> list[tuple[str, tuple[Cue, ...]]]:
+    """Group consecutive cues by speaker into (speaker, cues) paragraphs for the page."""
+    blocks: list[tuple[str, list[Cue]]] = []
+    for cue in cues:
+        if blocks and blocks[-1][0] == cue.speaker:
+            blocks[-1][1].append(cue)
+        else:
+            blocks.append((cue.speaker, [cue]))
+    return [(speaker, tuple(group)) for speaker, group in blocks]
+
+
 def transcript_paragraphs(cues: tuple[Cue, ...]) -> list[tuple[str, str]]:
     """Group consecutive cues by speaker into (speaker, text) paragraphs for the page."""
-    paragraphs: list[tuple[str, list[str]]] = []
-    for cue in cues:
-        if paragraphs and paragraphs[-1][0] == cue.speaker:
-            paragraphs[-1][1].append(cue.text)
-        else:
-            paragraphs.append((cue.speaker, [cue.text]))
-    return [(speaker, " ".join(texts)) for speaker, texts in paragraphs]
+    return [
+        (speaker, " ".join(cue.text for cue in group)) for speaker, group in transcript_blocks(cues)
+    ]

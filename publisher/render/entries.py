@@ -22,7 +22,7 @@ from publisher.content.audio import AudioInfo
 from publisher.content.chapters import CHAPTERS_NAME, Chapter
 from publisher.content.model import Article, Episode, Site, Soundbite
 from publisher.content.slugs import slugify
-from publisher.content.transcripts import transcript_paragraphs
+from publisher.content.transcripts import Cue, transcript_blocks, transcript_paragraphs
 from publisher.render.markup import RenderedText, shorten, with_heading_anchors
 from publisher.render.typography import smarten
 
@@ -66,6 +66,7 @@ class EpisodeExtras:
     transcript: Link | None = None
     transcript_type: str = ""
     transcript_paragraphs: tuple[tuple[str, str], ...] = ()
+    transcript_blocks: tuple[tuple[str, tuple[Cue, ...]], ...] = ()
     chapters: tuple[Chapter, ...] = ()
     chapters_link: Link | None = None
     cover: Link | None = None
@@ -228,6 +229,7 @@ def _episode_extras(
         transcript=make_link(config, folder + transcript.filename) if transcript else None,
         transcript_type=transcript.mime_type if transcript else "",
         transcript_paragraphs=tuple(transcript_paragraphs(episode.cues)),
+        transcript_blocks=tuple(transcript_blocks(episode.cues)),
         chapters=smart_chapters(episode.chapters),
         chapters_link=make_link(config, folder + CHAPTERS_NAME) if episode.chapters else None,
         cover=make_link(config, folder + cover.filename) if cover else None,
