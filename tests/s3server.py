@@ -164,10 +164,14 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # dozens of uploads connect at once; the default backlog is 5
+
+
 def start_proxy(upstream: str) -> tuple[ThreadingHTTPServer, ProxyState, str]:
     state = ProxyState(upstream)
     handler = type("Handler", (_ProxyHandler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, state, f"http://127.0.0.1:{server.server_port}"

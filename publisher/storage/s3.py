@@ -6,6 +6,7 @@ the endpoint, region and profile but never a secret.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,8 @@ DELETE_BATCH = 1000
 LOCK_TAKEN = ("PreconditionFailed", "412", "ConditionalRequestConflict")
 ACCESS_CODES = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403"}
 RETRIES = 5  # after the first attempt, unless AWS_MAX_ATTEMPTS or the profile says otherwise
+LARGE_IN_FLIGHT = 2
+"""Large files uploading in parts at once; each has ``multipart_concurrency`` parts in flight."""
 
 
 class S3Target:
@@ -62,8 +65,13 @@ class S3Target:
         """Whether the last inventory's listing showed a lock object (None: not listed yet)."""
         with self._errors("connecting"):
             self.client = _client(settings)
-        threshold = settings.multipart_threshold_mb * MiB
-        self.transfer = TransferConfig(multipart_threshold=threshold, multipart_chunksize=threshold)
+        self.threshold = settings.multipart_threshold_mb * MiB
+        self.transfer = TransferConfig(
+            multipart_threshold=self.threshold,
+            multipart_chunksize=self.threshold,
+            max_concurrency=settings.multipart_concurrency,
+        )
+        self._large = threading.BoundedSemaphore(LARGE_IN_FLIGHT)
 
     def key(self, path: str) -> str:
         return self.prefix + path
@@ -139,15 +147,23 @@ class S3Target:
         return found
 
     def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
-        extra = {
+        """One PUT for a small file; a large one goes in parts, a few large files at a time."""
+        extra: dict[str, Any] = {
             "ContentType": headers.content_type,
             "CacheControl": headers.cache_control,
             "Metadata": {"sha256": sha256},
         }
         with self._errors("upload", path):
-            self.client.upload_file(
-                str(source), self.bucket, self.key(path), ExtraArgs=extra, Config=self.transfer
-            )
+            if source.stat().st_size <= self.threshold:
+                with source.open("rb") as body:
+                    self.client.put_object(
+                        Bucket=self.bucket, Key=self.key(path), Body=body, **extra
+                    )
+                return
+            with self._large:
+                self.client.upload_file(
+                    str(source), self.bucket, self.key(path), ExtraArgs=extra, Config=self.transfer
+                )
 
     def delete(self, paths: list[str]) -> None:
         for batch in batched(sorted(paths), DELETE_BATCH):
@@ -229,9 +245,19 @@ def _client(settings: PublishSettings) -> Any:
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
             retries=retries,
-            max_pool_connections=max(10, settings.concurrency * 4),
+            # One connection per file in flight, plus the parts of the large files.
+            max_pool_connections=pool_size(settings),
         ),
     )
+
+
+def pool_size(settings: PublishSettings) -> int:
+    """Connections the uploads can use at once: small files, plus the parts of large ones.
+
+    >>> pool_size(PublishSettings())
+    48
+    """
+    return settings.concurrency + LARGE_IN_FLIGHT * settings.multipart_concurrency
 
 
 def _region_setting(settings: PublishSettings) -> str:
