@@ -38,7 +38,7 @@ from publisher.storage.base import (
     batched,
     manifest_bytes,
     merge_inventory,
-    parse_manifest,
+    trusted_manifest,
 )
 from publisher.storage.headers import Headers
 
@@ -61,8 +61,6 @@ class S3Target:
         self.prefix = f"{prefix}/" if prefix else ""
         self.description = f"s3://{bucket}/{self.prefix}"
         self.settings = settings
-        self._lock_listed: bool | None = None
-        """Whether the last inventory's listing showed a lock object (None: not listed yet)."""
         with self._errors("connecting"):
             self.client = _client(settings)
         self.threshold = settings.multipart_threshold_mb * MiB
@@ -96,9 +94,16 @@ class S3Target:
                 raise
             raise StorageError(_setup_message(action, err, self.settings), where) from err
 
-    def inventory(self) -> dict[str, FileState]:
+    def inventory(self, verify: bool = False) -> dict[str, FileState]:
+        """A valid manifest is trusted as it is: one GET, no listing. Without one, or to
+        ``verify``, the bucket is listed; the manifest then vouches only for objects of the
+        size it records that were not written after it."""
+        # Errors name the bucket, as the listing's would: it is the first request of a publish.
+        manifest = trusted_manifest(self._get(MANIFEST_NAME, action="reading the manifest", at=""))
+        if manifest is not None and not verify:
+            return manifest
         sizes: dict[str, int] = {}
-        self._lock_listed = False
+        written: dict[str, Any] = {}
         with self._errors("listing the bucket"):
             pages = self.client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=self.prefix
@@ -106,14 +111,12 @@ class S3Target:
             for page in pages:
                 for item in page.get("Contents", []):
                     path = item["Key"][len(self.prefix) :]
+                    written[path] = item["LastModified"]
                     if path and path not in (MANIFEST_NAME, LOCK_NAME):
                         sizes[path] = int(item["Size"])
-                    self._lock_listed = self._lock_listed or path == LOCK_NAME
-        return merge_inventory(sizes, self._read_manifest())
-
-    def _read_manifest(self) -> dict[str, FileState]:
-        body = self.read(MANIFEST_NAME)
-        return parse_manifest(body) if body else {}
+        since = written.get(MANIFEST_NAME)  # times have whole seconds: the same second counts
+        changed = [path for path in sizes if since is not None and written[path] >= since]
+        return merge_inventory(sizes, manifest or {}, changed)
 
     def read(self, path: str) -> bytes | None:
         return self._get(path)
@@ -121,10 +124,12 @@ class S3Target:
     def read_head(self, path: str, length: int) -> bytes | None:
         return self._get(path, f"bytes=0-{length - 1}")
 
-    def _get(self, path: str, byte_range: str = "") -> bytes | None:
+    def _get(
+        self, path: str, byte_range: str = "", action: str = "reading", at: str | None = None
+    ) -> bytes | None:
         extra = {"Range": byte_range} if byte_range else {}
         try:
-            with self._errors("reading", path):
+            with self._errors(action, path if at is None else at):
                 response = self.client.get_object(Bucket=self.bucket, Key=self.key(path), **extra)
                 return bytes(response["Body"].read())
         except StorageError as err:
@@ -201,11 +206,6 @@ class S3Target:
                 return self.read(LOCK_NAME) or b"{}"
             raise
         return None
-
-    def lock_note(self) -> bytes | None:
-        if self._lock_listed is False:
-            return None  # the inventory's listing just showed there is none: no request
-        return self.read(LOCK_NAME)
 
     def unlock(self) -> None:
         with self._errors("releasing the publish lock", LOCK_NAME):
