@@ -78,6 +78,9 @@ class ProxyState:
     faults: list[Fault] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     put_delay: float = 0.0  # seconds each PUT waits, to make a publish slow enough to interrupt
+    delay: float = 0.0
+    """Seconds every request waits before it is forwarded, as over a distant network (kept by
+    ``reset``)."""
 
     def reset(self) -> None:
         with self.lock:
@@ -118,6 +121,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         body = self._body()
         if self.command == "PUT" and self.state.put_delay:
             time.sleep(self.state.put_delay)
+        if self.state.delay:
+            time.sleep(self.state.delay)
         path, _, query = self.path.partition("?")
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         fault = self.state.take_fault(self.command, self.path)
@@ -168,8 +173,9 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # dozens of uploads connect at once; the default backlog is 5
 
 
-def start_proxy(upstream: str) -> tuple[ThreadingHTTPServer, ProxyState, str]:
-    state = ProxyState(upstream)
+def start_proxy(upstream: str, delay: float = 0.0) -> tuple[ThreadingHTTPServer, ProxyState, str]:
+    """A counting proxy in front of ``upstream``; each request waits ``delay`` seconds first."""
+    state = ProxyState(upstream, delay=delay)
     handler = type("Handler", (_ProxyHandler,), {"state": state})
     server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
