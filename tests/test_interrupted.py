@@ -29,8 +29,10 @@ from tests.conftest import (
     s3_publish_args,
     tree_bytes,
 )
+from tests.s3server import Fault
 
 NOW = "2026-01-10"
+MANIFEST = ".publisher-manifest.json"
 
 
 def objects(s3: S3Env) -> dict[str, bytes]:
@@ -71,6 +73,9 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     )
     s3.proxy.reset()
     s3.proxy.put_delay = 0.08
+    # The manifest is refused until the kill, so the kill always lands before it: a publish
+    # whose manifest arrived has finished its work, and the rerun would have nothing to do.
+    s3.proxy.faults.append(Fault(lambda m, p: m == "PUT" and MANIFEST in p, 500, times=1000))
     watching = True
     broken: list[str] = []
 
@@ -103,6 +108,8 @@ def test_killed_publish_never_breaks_the_feed_and_a_rerun_converges(
     # The interrupted publish left its lock; its process is gone from this machine, so the
     # re-run clears the lock by itself, says so, and finishes the job.
     s3.proxy.put_delay = 0.0
+    with s3.proxy.lock:
+        s3.proxy.faults.clear()
     rerun = run_cli(*s3_publish_args(small_site, s3.bucket))
     assert rerun.returncode == 0, rerun.stderr
     assert f"pid {process.pid} since" in rerun.stderr
