@@ -128,3 +128,19 @@ def test_verify_finds_a_file_changed_by_hand_in_a_folder(small_site: SiteFactory
     verified = run_cli(*argv, "--verify")
     assert verified.returncode == 0, verified.stderr
     assert page.read_bytes() == original
+
+
+def test_many_small_uploads_are_in_flight_at_once(small_site: SiteFactory, s3: S3Env) -> None:
+    s3.proxy.put_delay = 0.2  # each PUT is held, so the uploads of one phase overlap
+    assert publish(small_site, s3) == 0
+    pages = [p for p in puts(s3) if p.endswith(".html")]
+    assert len(pages) > 4
+    assert s3.proxy.peak >= min(len(pages), 32)  # the old default held 4
+
+
+def test_the_upload_pool_follows_the_setting(small_site: SiteFactory, s3: S3Env) -> None:
+    toml = small_site.root / "site.toml"
+    toml.write_text(toml.read_text() + "\n[publish]\nconcurrency = 2\n")
+    s3.proxy.put_delay = 0.1
+    assert publish(small_site, s3) == 0
+    assert s3.proxy.peak == 2
