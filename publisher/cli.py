@@ -236,6 +236,12 @@ def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) ->
     is_flag=True,
     help="Remove the lock an interrupted publish left behind (only when no other is running).",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="List the target instead of trusting its manifest, and repair files changed or "
+    "deleted there by hand.",
+)
 @_out_option("Where to build before uploading (default: _site inside the site directory).")
 @_unpublish_option
 @click.pass_obj
@@ -248,6 +254,7 @@ def publish(
     prune: bool,
     force: bool,
     break_lock: bool,
+    verify: bool,
     out: Path | None,
     unpublish: tuple[str, ...],
 ) -> None:
@@ -261,7 +268,7 @@ def publish(
     started = time.monotonic()
     with site_lock(options.site):
         prepared = prepare_publish(
-            options.site, now, target, out, prune, force, frozenset(unpublish)
+            options.site, now, target, out, prune, force, frozenset(unpublish), verify
         )
         plan = prepared.plan
         _say_plan(prepared.target.description, plan, dry_run)

@@ -78,12 +78,24 @@ class ProxyState:
     faults: list[Fault] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     put_delay: float = 0.0  # seconds each PUT waits, to make a publish slow enough to interrupt
+    delay: float = 0.0
+    """Seconds every request waits before it is forwarded, as over a distant network (kept by
+    ``reset``)."""
+    in_flight: int = 0
+    peak: int = 0
+    """The most requests the proxy held at once since the last ``reset``."""
 
     def reset(self) -> None:
         with self.lock:
             self.seen.clear()
             self.faults.clear()
             self.put_delay = 0.0
+            self.peak = 0
+
+    def _enter(self, step: int) -> None:
+        with self.lock:
+            self.in_flight += step
+            self.peak = max(self.peak, self.in_flight)
 
     def count(self, method: str, predicate: Callable[[Seen], bool] = lambda s: True) -> int:
         with self.lock:
@@ -115,12 +127,22 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length", 0)))
 
     def _forward(self) -> None:
+        self.state._enter(1)
+        try:
+            self._forward_counted()
+        finally:
+            self.state._enter(-1)
+
+    def _forward_counted(self) -> None:
         body = self._body()
+        # Decided on arrival: a request held below meets the faults of the moment it was sent.
+        fault = self.state.take_fault(self.command, self.path)
         if self.command == "PUT" and self.state.put_delay:
             time.sleep(self.state.put_delay)
+        if self.state.delay:
+            time.sleep(self.state.delay)
         path, _, query = self.path.partition("?")
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-        fault = self.state.take_fault(self.command, self.path)
         if fault is not None and fault.status == 0:
             self._record(path, query, headers, 0)
             self.close_connection = True
@@ -164,10 +186,15 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         pass
 
 
-def start_proxy(upstream: str) -> tuple[ThreadingHTTPServer, ProxyState, str]:
-    state = ProxyState(upstream)
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # dozens of uploads connect at once; the default backlog is 5
+
+
+def start_proxy(upstream: str, delay: float = 0.0) -> tuple[ThreadingHTTPServer, ProxyState, str]:
+    """A counting proxy in front of ``upstream``; each request waits ``delay`` seconds first."""
+    state = ProxyState(upstream, delay=delay)
     handler = type("Handler", (_ProxyHandler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, state, f"http://127.0.0.1:{server.server_port}"

@@ -60,7 +60,7 @@ def test_an_article_only_site_builds_checks_and_publishes_without_podcast_settin
     # No page points at the missing feed or invites listeners to a podcast, not even in the
     # schema.org data search engines read.
     for page in sorted(www.rglob("*.html")):
-        assert "feed.xml\"" not in page.read_text().replace("articles/feed.xml\"", ""), page
+        assert 'feed.xml"' not in page.read_text().replace('articles/feed.xml"', ""), page
         tree = lxml_html.fromstring(page.read_bytes())
         links = tree.xpath("//@href")
         assert not [url for url in links if url.endswith("/feed.xml") and "articles/" not in url]

@@ -50,7 +50,10 @@ def test_rows_show_key_shape_default_and_help() -> None:
     rows = reference_table(TABLES).splitlines()
     assert "| `[site] title` | required | the site's name |" in rows
     assert "| `[podcast] title` | `[site] title` | the show's name |" in rows
-    assert "| `[publish] concurrency` | `4` | parallel uploads |" in rows
+    assert (
+        "| `[publish] concurrency` | `32` | files uploaded at once (a large file counts as one) |"
+        in rows
+    )
     assert (
         '| `[site] release_time` | `"06:00"` | e.g. `"06:00"`; the time of day for dates without a time |'
         in rows
@@ -96,4 +99,4 @@ def test_the_declarations_check_the_values() -> None:
         "name": "x",
         "nick": "Ann",
     }
-    assert PublishSettings().concurrency == 4 and PublishSettings().cache_control == {}
+    assert PublishSettings().concurrency == 32 and PublishSettings().cache_control == {}

@@ -28,7 +28,7 @@ class ToyTarget:
         self.description = f"toy://{name}/"
         self.held: bytes | None = None
 
-    def inventory(self) -> dict[str, FileState]:
+    def inventory(self, verify: bool = False) -> dict[str, FileState]:
         return {
             path: FileState(len(data), hashlib.sha256(data).hexdigest(), h.content_type)
             for path, (data, h) in self.files.items()
@@ -59,9 +59,6 @@ class ToyTarget:
             return self.held
         self.held = holder
         return None
-
-    def lock_note(self) -> bytes | None:
-        return self.held
 
     def unlock(self) -> None:
         self.held = None

@@ -1,20 +1,28 @@
-"""Publish benchmark: requests and time against moto's S3 server, side by side with `aws s3 sync`.
+"""Publish benchmark: publisher beside `aws s3 sync`, through a proxy that holds each request.
 
-Run with `make bench`. Scenarios on a synthetic site of about 2,000 files: first publish,
-publish with nothing changed, publish after a clean rebuild (new file times), and publish
-after editing one article. awscli is installed into .bench/awscli on first use.
+Run with `make bench`, or alone:
+
+    .venv/bin/python tools/bench_publish.py --articles 300 --episodes 150
+
+Both upload a synthetic site to moto's S3 server through tools/latency_proxy.py (60 ms per
+request by default, like a store on another continent): the first upload, an upload with
+nothing changed, and one new episode (a 30 MB MP3) with its article. The table gives each
+tool's wall time, publisher's time over aws's, and the requests each made, per method.
+publisher's times include its own build and check (which find nothing to rebuild, as the
+site was built just before). awscli is installed into .bench/awscli on first use.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -22,11 +30,15 @@ import boto3
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.s3server import ProxyState, start_moto, start_proxy  # noqa: E402
+from tests.s3server import ProxyState, Seen, start_moto  # noqa: E402
+from tools.latency_proxy import start as start_latency_proxy  # noqa: E402
 from tools.synthetic_site import generate  # noqa: E402
 
 WORK = REPO / ".bench"
 NOW = "2026-01-01"
+METHODS = ("LIST", "GET", "HEAD", "PUT", "POST", "DELETE")
+TARGETS = {"first upload": 2.0, "nothing changed": 0.5, "one new episode": 0.5}
+"""The issue's goals: how many times faster than aws publisher should be (or at most as slow)."""
 
 
 def awscli() -> Path:
@@ -38,127 +50,127 @@ def awscli() -> Path:
     return aws
 
 
-def measure(proxy: ProxyState, action: Callable[[], None]) -> tuple[float, Counter[str]]:
-    proxy.reset()
-    started = time.perf_counter()
-    action()
-    elapsed = time.perf_counter() - started
-    return elapsed, Counter(s.method for s in proxy.seen)
+def method(seen: Seen) -> str:
+    return "LIST" if seen.method == "GET" and "list-type" in seen.query else seen.method
 
 
-def run(command: list[str], env: dict[str, str]) -> None:
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu: float
+    """The process's own CPU time (user + system), to tell waiting from working."""
+    requests: Counter[str]
 
 
-def large_file(endpoint: str, proxy: ProxyState, megabytes: int) -> None:
-    """Publish one episode whose MP3 is ``megabytes`` large; report time and peak memory."""
-    site = WORK / "large-site"
-    shutil.rmtree(site, ignore_errors=True)
-    folder = site / "episodes" / "long"
-    folder.mkdir(parents=True)
-    (site / "site.toml").write_text(
-        '[site]\ntitle = "Large"\nbase_url = "https://large.example"\n'
-        '[podcast]\nowner_email = "a@large.example"\nartwork = "artwork.png"\n'
-        'category = "Health & Fitness"\n'
-    )
-    shutil.copyfile(REPO / "tests" / "data" / "artwork.png", site / "artwork.png")
-    (folder / "episode.md").write_text("---\ntitle: A long one\ndate: 2025-12-28\n---\nLong.\n")
-    tone = (REPO / "tests" / "data" / "audio" / "tone.mp3").read_bytes()
-    with (folder / "long.mp3").open("wb") as audio:
-        for _ in range(megabytes * 1024 * 1024 // len(tone) + 1):
-            audio.write(tone)
-    command = [str(Path(sys.executable).parent / "publisher"), "--site", str(site), "-q", "publish",
-               "--target", "s3://bench/large", "--now", NOW]  # fmt: skip
-    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "bench",
-           "AWS_SECRET_ACCESS_KEY": "bench-secret", "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+def timed(proxy: ProxyState, command: list[str], env: dict[str, str]) -> Run:
     proxy.reset()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)  # this process's own peak memory
+        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         if status != 0:
             errors.seek(0)
-            raise RuntimeError(errors.read().decode())
-    peak = usage.ru_maxrss / 1024
-    size = (folder / "long.mp3").stat().st_size / 1024 / 1024
-    parts = proxy.count("PUT", lambda s: "partNumber" in s.query)
-    print(
-        f"one {size:.0f} MB episode: build + publish {seconds:.1f} s, {parts} multipart part PUTs,"
-        f" peak memory of the publish process {peak:.0f} MB"
+            raise RuntimeError(f"{command[0]} failed:\n{errors.read().decode()}")
+    with proxy.lock:
+        requests = Counter(method(s) for s in proxy.seen)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, requests)
+
+
+def add_episode(site: Path, number: int, megabytes: int) -> None:
+    """One new episode with a ``megabytes`` MP3 and its companion article, dated before NOW."""
+    folder = site / "episodes" / "new-episode"
+    folder.mkdir(parents=True)
+    (folder / "episode.md").write_text(
+        f"---\ntitle: A new episode\ndate: 2025-12-28\nnumber: {number}\n"
+        "article: new-article\n---\nShow notes of the new episode.\n"
     )
-    shutil.rmtree(site, ignore_errors=True)
+    tone = (REPO / "tests" / "data" / "audio" / "tone.mp3").read_bytes()
+    with (folder / "new-episode.mp3").open("wb") as audio:
+        for _ in range(megabytes * 1024 * 1024 // len(tone) + 1):
+            audio.write(tone)
+    (site / "articles" / "2025-12-28-new-article.md").write_text(
+        "---\ntitle: The new article\ndate: 2025-12-28\n---\nWhat the new episode is about.\n"
+    )
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--episodes", type=int, default=500)
+    parser.add_argument("--delay-ms", type=float, default=60.0, help="per request (default 60)")
+    parser.add_argument("--episode-mb", type=int, default=30, help="the new episode's MP3")
+    parser.add_argument("--concurrency", type=int, help="[publish] concurrency (default: its)")
+    args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
-    site = generate(WORK / "publish-site", articles=900, episodes=500)
-    publisher = Path(sys.executable).parent / "publisher"
+    site = generate(WORK / "publish-site", articles=args.articles, episodes=args.episodes)
+    if args.concurrency:
+        with (site / "site.toml").open("a") as toml:
+            toml.write(f"\n[publish]\nconcurrency = {args.concurrency}\n")
+    bin_dir = Path(sys.executable).parent
     aws = awscli()
     moto, upstream = start_moto()
-    server, proxy, endpoint = start_proxy(upstream)
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench-secret",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
+    proxy, endpoint, stop = start_latency_proxy(upstream, args.delay_ms)
+    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "bench",
+           "AWS_SECRET_ACCESS_KEY": "bench-secret", "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
     boto3.client(
         "s3", endpoint_url=upstream, aws_access_key_id="b", aws_secret_access_key="b",
         region_name="us-east-1",
     ).create_bucket(Bucket="bench")  # fmt: skip
-    ours = [str(publisher), "--site", str(site), "-q", "publish", "--target", "s3://bench/ours",
-            "--now", NOW]  # fmt: skip
-    build = [str(publisher), "--site", str(site), "-q", "build", "--now", NOW]
+    ours = [str(bin_dir / "publisher"), "--site", str(site), "-q", "publish", "--target",
+            "s3://bench/ours", "--now", NOW]  # fmt: skip
+    build = [str(bin_dir / "publisher"), "--site", str(site), "-q", "build", "--now", NOW]
     theirs = [str(aws), "s3", "sync", "--only-show-errors", str(site / "_site"), "s3://bench/aws"]
-    files = 0
-    build_time = 0.0
-    rows = []
+    rows: list[tuple[str, Run, Run]] = []
     try:
 
         def scenario(name: str, prepare: Callable[[], None]) -> None:
             prepare()
-            ours_time, ours_count = measure(proxy, lambda: run(ours, env))
-            theirs_time, theirs_count = measure(proxy, lambda: run(theirs, env))
-            rows.append((name, ours_time, ours_count, theirs_time, theirs_count))
+            rows.append((name, timed(proxy, ours, env), timed(proxy, theirs, env)))
 
-        scenario("first publish", lambda: run(build, env))
-        files = sum(1 for p in (site / "_site").rglob("*") if p.is_file()) - 1
+        def first_build() -> None:
+            timed(proxy, build, env)
+
+        scenario("first upload", first_build)
+        files = sum(1 for p in (site / "_site").rglob("*") if p.is_file())
         scenario("nothing changed", lambda: None)
 
-        def clean_rebuild() -> None:
-            shutil.rmtree(site / "_site")
-            run(build, env)
+        def new_episode() -> None:
+            add_episode(site, args.episodes + 1, args.episode_mb)
+            timed(proxy, build, env)
 
-        scenario("clean rebuild", clean_rebuild)
-
-        def edit_one() -> None:
-            article = sorted((site / "articles").glob("*.md"))[-1]
-            article.write_text(article.read_text() + "\nOne more sentence.\n")
-            run(build, env)
-
-        scenario("one article edited", edit_one)
-        large_file(endpoint, proxy, int(os.environ.get("BENCH_LARGE_MB", "500")))
-        started = time.perf_counter()
-        run(build, env)
-        build_time = time.perf_counter() - started
+        scenario("one new episode", new_episode)
     finally:
-        server.shutdown()
+        stop.set()
         moto.terminate()
-    print(f"Publish benchmark: synthetic site of {files} files, moto S3 server on 127.0.0.1")
-    header = f"{'scenario':20} | {'publisher':>34} | {'aws s3 sync':>34}"
-    print(header)
-    print("-" * len(header))
-    for name, ours_time, ours_count, theirs_time, theirs_count in rows:
-        ours_cell, theirs_cell = _cell(ours_time, ours_count), _cell(theirs_time, theirs_count)
-        print(f"{name:20} | {ours_cell:>34} | {theirs_cell:>34}")
-    print(f"publisher's times include its build and check ({build_time:.2f} s without changes).")
+    print(
+        f"Publish benchmark: {args.articles} articles + {args.episodes} episodes ({files} files),"
+        f" moto S3 through a proxy holding each request {args.delay_ms:g} ms"
+    )
+    print(table(rows))
 
 
-def _cell(seconds: float, count: Counter[str]) -> str:
-    methods = " ".join(f"{m}={count[m]}" for m in ("GET", "HEAD", "PUT", "POST") if count[m])
-    return f"{seconds:6.2f} s  {methods or 'no requests'}"
+def table(rows: list[tuple[str, Run, Run]]) -> str:
+    lines = [
+        "| scenario | publisher | aws s3 sync | ratio | goal | publisher requests | aws requests "
+        "| CPU publisher / aws |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
+    ]
+    for name, ours, theirs in rows:
+        ratio = ours.seconds / theirs.seconds
+        goal = TARGETS[name]
+        met = "met" if ratio <= (1 / goal if goal > 1 else goal) else "not met"
+        wanted = f"<= {1 / goal:.2f}" if goal > 1 else f"<= {goal:.2f}"
+        lines.append(
+            f"| {name} | {ours.seconds:.2f} s | {theirs.seconds:.2f} s | {ratio:.2f} | "
+            f"{wanted} ({met}) | {_counts(ours.requests)} | {_counts(theirs.requests)} | "
+            f"{ours.cpu:.2f} s / {theirs.cpu:.2f} s |"
+        )
+    return "\n".join(lines)
+
+
+def _counts(count: Counter[str]) -> str:
+    return " ".join(f"{m} {count[m]}" for m in METHODS if count[m]) or "none"
 
 
 if __name__ == "__main__":

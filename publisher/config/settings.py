@@ -130,7 +130,12 @@ class PublishSettings:
     endpoint_url: str = option(values.endpoint, "", S3_COMPATIBLE)
     region: str = option(values.text, "", S3_COMPATIBLE)
     profile: str = option(values.text, "", S3_COMPATIBLE)
-    concurrency: int = option(values.int_between(1, 64), 4, "parallel uploads")
+    concurrency: int = option(
+        values.int_between(1, 256), 32, "files uploaded at once (a large file counts as one)"
+    )
+    multipart_concurrency: int = option(
+        values.int_between(1, 64), 8, "parts of one large file uploaded at once"
+    )
     max_deletes: int = option(
         values.int_between(0, 1_000_000),
         256,

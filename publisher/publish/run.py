@@ -51,6 +51,8 @@ class PreparedPublish:
     """How many files the manifest did not cover and were inspected one by one."""
     target_url: str | None = None
     """The target as the command line named it, if it did."""
+    verify: bool = False
+    """The target was listed, not taken at its manifest's word: the manifest is written anew."""
 
 
 def prepare_publish(
@@ -61,18 +63,20 @@ def prepare_publish(
     prune: bool = False,
     force: bool = False,
     unpublish: frozenset[str] = frozenset(),
+    verify: bool = False,
 ) -> PreparedPublish:
     """Build and check the site, then plan the upload. Nothing is uploaded yet.
 
     ``target_url`` defaults to ``[publish] target`` (relative to the site), then ``_publish/``.
-    ``unpublish`` names live episodes the editor takes out of the feed on purpose.
+    ``unpublish`` names live episodes the editor takes out of the feed on purpose. ``verify``
+    lists the target instead of trusting its manifest, so changes made by hand are repaired.
     """
     cache = BuildCache.open(root)
     project = load_project(root, cache)
     config = project.config
     url = target_url or config.publish.target or DEFAULT_TARGET
     target = open_target(url, config.publish, Path.cwd() if target_url else root)
-    inventory = target.inventory()
+    inventory = target.inventory(verify)
     site = with_unpublished(pin_legacy_releases(project.site, inventory), unpublish)
     project = replace(project, site=site)
     out = out or root / "_site"
@@ -80,13 +84,17 @@ def prepare_publish(
     local = _local_states(write_tree(tree, out, root, cache), config)
     cache.save()
     remote, verified = _verified(target, inventory, local)
-    live = target.read(urls.FEED)
+    if verify:
+        _report_strangers(target, remote, local, prune)
+    live = _live_feed(target, remote, local, tree, unpublish)
     _raise_errors(compare_with_live(site, tree, live, target.description + urls.FEED, unpublish))
     plan = _plan(local, remote, prune, force, config, target)
     shas = {path: state.sha256 or "" for path, state in local.items()}
     ledger = updated_ledger(site, tree, site.ledger, cache, shas)
     ledger = record_unpublished(ledger, live, config, unpublish)
-    return PreparedPublish(config, out, target, local, remote, plan, ledger, verified, target_url)
+    return PreparedPublish(
+        config, out, target, local, remote, plan, ledger, verified, target_url, verify
+    )
 
 
 def _checked_tree(
@@ -169,6 +177,33 @@ def _verified(
     return remote, len(unknown)
 
 
+def _live_feed(
+    target: Target,
+    remote: dict[str, FileState],
+    local: dict[str, FileState],
+    tree: OutputTree,
+    unpublish: frozenset[str],
+) -> bytes | None:
+    """The live podcast feed to compare the new one with. When the target vouches that it has
+    the new feed's bytes already, there is nothing to compare and nothing is fetched."""
+    live, new = remote.get(urls.FEED), local.get(urls.FEED)
+    if live is None or new is None or live.sha256 is None or live.sha256 != new.sha256:
+        return target.read(urls.FEED)
+    return tree.read(urls.FEED) if unpublish else None  # the same feed: it names the live items
+
+
+def _report_strangers(
+    target: Target, remote: dict[str, FileState], local: dict[str, FileState], prune: bool
+) -> None:
+    """Say which files at the target are not part of the site (``--prune`` deletes them)."""
+    strangers = sorted(set(remote) - set(local))
+    action = "deleting it (--prune)" if prune else "--prune deletes it"
+    for path in strangers[:SHOWN_FAILURES]:
+        log.warning("%s%s: not part of the site; %s", target.description, path, action)
+    if len(strangers) > SHOWN_FAILURES:
+        log.warning("... and %d more not part of the site", len(strangers) - SHOWN_FAILURES)
+
+
 def run_publish(
     prepared: PreparedPublish,
     holder: LockHolder,
@@ -179,20 +214,15 @@ def run_publish(
 
     When any upload of a phase fails after retries, later phases never start, so the live feed
     never names audio that is not fully uploaded. A lock object keeps two publishes from
-    interleaving; a lock whose ``holder`` is provably gone is cleared (also when nothing is left
-    to upload), one that cannot be proven needs ``break_lock``. Returns whether
+    interleaving; a lock whose ``holder`` is provably gone is cleared, one that cannot be proven
+    needs ``break_lock``. A publish with nothing to write neither takes nor reads the lock (a
+    lock left behind is handled by the next publish that uploads). Returns whether
     ``published.toml`` changed.
     """
     target = prepared.target
     if break_lock:
         target.unlock()
-    if prepared.plan.is_empty and not prepared.verified:
-        note = target.lock_note()
-        if note is not None and _clear_if_stale(target, note, holder):
-            note = None
-        if note is not None:
-            refusal = lock_refusal(target, note, prepared.config.root, prepared.target_url).problem
-            log.warning("%s", replace(refusal, severity="warning"))
+    if prepared.plan.is_empty and not prepared.verified and not prepared.verify:
         return _run_locked(prepared, on_upload)  # nothing will be written: no lock needed
     note = target.lock(holder.to_bytes())
     if note is not None and _clear_if_stale(target, note, holder):
@@ -234,7 +264,7 @@ def _run_locked(prepared: PreparedPublish, on_upload: OnUpload | None) -> bool:
             for path in plan.deletes:
                 published.pop(path, None)
     finally:
-        if published != prepared.remote or prepared.verified:
+        if published != prepared.remote or prepared.verified or prepared.verify:
             _record_manifest(target, published)
     return write_ledger(prepared.config.root, prepared.ledger)
 

@@ -30,8 +30,9 @@ class Target(Protocol):
 
     description: str
 
-    def inventory(self) -> dict[str, FileState]:
-        """Everything published so far, from one listing and the manifest."""
+    def inventory(self, verify: bool = False) -> dict[str, FileState]:
+        """Everything published so far, as the manifest and (when it cannot be trusted, or to
+        ``verify``) a listing of the target say."""
         ...
 
     def inspect(self, paths: list[str]) -> dict[str, FileState]:
@@ -54,10 +55,6 @@ class Target(Protocol):
 
     def lock(self, holder: bytes) -> bytes | None:
         """Take the publish lock; return the current holder's note when someone has it."""
-        ...
-
-    def lock_note(self) -> bytes | None:
-        """The note of the publish lock if one is held, without taking it."""
         ...
 
     def unlock(self) -> None: ...
@@ -96,8 +93,27 @@ def manifest_bytes(files: dict[str, FileState]) -> bytes:
 
 def parse_manifest(data: bytes) -> dict[str, FileState]:
     """Read a manifest; a damaged one is ignored (every file is then verified or re-sent)."""
+    return _manifest_files(data, strict=False) or {}
+
+
+def trusted_manifest(data: bytes | None) -> dict[str, FileState] | None:
+    """The files of a manifest publisher wrote, or ``None`` when it is missing or damaged.
+
+    >>> trusted_manifest(manifest_bytes({"a": FileState(1, "x")}))
+    {'a': FileState(size=1, sha256='x', content_type=None, cache_control=None)}
+    >>> trusted_manifest(b'{"files": {}}') is None, trusted_manifest(b"{") is None
+    (True, True)
+    """
+    return None if data is None else _manifest_files(data, strict=True)
+
+
+def _manifest_files(data: bytes, strict: bool) -> dict[str, FileState] | None:
     try:
         document = json.loads(data)
+        if strict and (
+            document.get("generator") != "publisher" or document.get("version") != MANIFEST_VERSION
+        ):
+            return None
         files = document["files"]
         return {
             str(path): FileState(
@@ -109,20 +125,26 @@ def parse_manifest(data: bytes) -> dict[str, FileState]:
             for path, entry in files.items()
         }
     except (ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return None
 
 
-def merge_inventory(sizes: dict[str, int], manifest: dict[str, FileState]) -> dict[str, FileState]:
-    """Trust the manifest only for files the listing shows with the same size.
+def merge_inventory(
+    sizes: dict[str, int], manifest: dict[str, FileState], changed: Iterable[str] = ()
+) -> dict[str, FileState]:
+    """Trust the manifest only for files the listing shows with the same size and that did not
+    change after the manifest was written (``changed``).
 
-    >>> merged = merge_inventory({"a": 3, "b": 4}, {"a": FileState(3, "x"), "b": FileState(5, "y")})
-    >>> merged["a"].sha256, merged["b"].sha256
-    ('x', None)
+    >>> manifest = {"a": FileState(3, "a"), "b": FileState(5, "b"), "c": FileState(5, "c")}
+    >>> merged = merge_inventory({"a": 3, "b": 4, "c": 5}, manifest, changed=["c"])
+    >>> [merged[p].sha256 for p in "abc"]
+    ['a', None, None]
     """
     merged = {}
+    later = set(changed)
     for path, size in sorted(sizes.items()):
         known = manifest.get(path)
-        merged[path] = known if known is not None and known.size == size else FileState(size, None)
+        trusted = known is not None and known.size == size and path not in later
+        merged[path] = known if known is not None and trusted else FileState(size, None)
     return merged
 
 

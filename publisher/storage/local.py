@@ -38,18 +38,24 @@ class LocalTarget:
     def _manifest(self) -> Path:
         return self.root / MANIFEST_NAME
 
-    def inventory(self) -> dict[str, FileState]:
+    def inventory(self, verify: bool = False) -> dict[str, FileState]:
+        """The folder is always listed (it costs no requests); to ``verify``, files changed
+        after the manifest was written are inspected too."""
         self._guard()
         if not self.root.is_dir():
             return {}
-        sizes = {
-            path.relative_to(self.root).as_posix(): path.stat().st_size
+        stats = {
+            path.relative_to(self.root).as_posix(): path.stat()
             for path in self.root.rglob("*")
             if path.is_file() and not path.name.startswith(".")
         }
+        sizes = {path: stat.st_size for path, stat in stats.items()}
         manifest = self._manifest()
-        known = parse_manifest(manifest.read_bytes()) if manifest.exists() else {}
-        return merge_inventory(sizes, known)
+        if not manifest.exists():
+            return merge_inventory(sizes, {})
+        since = manifest.stat().st_mtime_ns
+        changed = [p for p, stat in stats.items() if verify and stat.st_mtime_ns >= since]
+        return merge_inventory(sizes, parse_manifest(manifest.read_bytes()), changed)
 
     def inspect(self, paths: list[str]) -> dict[str, FileState]:
         return {
@@ -97,10 +103,6 @@ class LocalTarget:
         with os.fdopen(handle, "wb") as stream:
             stream.write(holder)
         return None
-
-    def lock_note(self) -> bytes | None:
-        lock = self.root / LOCK_NAME
-        return lock.read_bytes() if lock.is_file() else None
 
     def unlock(self) -> None:
         (self.root / LOCK_NAME).unlink(missing_ok=True)

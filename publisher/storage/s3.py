@@ -6,6 +6,7 @@ the endpoint, region and profile but never a secret.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ from publisher.storage.base import (
     batched,
     manifest_bytes,
     merge_inventory,
-    parse_manifest,
+    trusted_manifest,
 )
 from publisher.storage.headers import Headers
 
@@ -46,6 +47,8 @@ DELETE_BATCH = 1000
 LOCK_TAKEN = ("PreconditionFailed", "412", "ConditionalRequestConflict")
 ACCESS_CODES = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403"}
 RETRIES = 5  # after the first attempt, unless AWS_MAX_ATTEMPTS or the profile says otherwise
+LARGE_IN_FLIGHT = 2
+"""Large files uploading in parts at once; each has ``multipart_concurrency`` parts in flight."""
 
 
 class S3Target:
@@ -58,12 +61,15 @@ class S3Target:
         self.prefix = f"{prefix}/" if prefix else ""
         self.description = f"s3://{bucket}/{self.prefix}"
         self.settings = settings
-        self._lock_listed: bool | None = None
-        """Whether the last inventory's listing showed a lock object (None: not listed yet)."""
         with self._errors("connecting"):
             self.client = _client(settings)
-        threshold = settings.multipart_threshold_mb * MiB
-        self.transfer = TransferConfig(multipart_threshold=threshold, multipart_chunksize=threshold)
+        self.threshold = settings.multipart_threshold_mb * MiB
+        self.transfer = TransferConfig(
+            multipart_threshold=self.threshold,
+            multipart_chunksize=self.threshold,
+            max_concurrency=settings.multipart_concurrency,
+        )
+        self._large = threading.BoundedSemaphore(LARGE_IN_FLIGHT)
 
     def key(self, path: str) -> str:
         return self.prefix + path
@@ -88,9 +94,16 @@ class S3Target:
                 raise
             raise StorageError(_setup_message(action, err, self.settings), where) from err
 
-    def inventory(self) -> dict[str, FileState]:
+    def inventory(self, verify: bool = False) -> dict[str, FileState]:
+        """A valid manifest is trusted as it is: one GET, no listing. Without one, or to
+        ``verify``, the bucket is listed; the manifest then vouches only for objects of the
+        size it records that were not written after it."""
+        # Errors name the bucket, as the listing's would: it is the first request of a publish.
+        manifest = trusted_manifest(self._get(MANIFEST_NAME, action="reading the manifest", at=""))
+        if manifest is not None and not verify:
+            return manifest
         sizes: dict[str, int] = {}
-        self._lock_listed = False
+        written: dict[str, Any] = {}
         with self._errors("listing the bucket"):
             pages = self.client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.bucket, Prefix=self.prefix
@@ -98,14 +111,12 @@ class S3Target:
             for page in pages:
                 for item in page.get("Contents", []):
                     path = item["Key"][len(self.prefix) :]
+                    written[path] = item["LastModified"]
                     if path and path not in (MANIFEST_NAME, LOCK_NAME):
                         sizes[path] = int(item["Size"])
-                    self._lock_listed = self._lock_listed or path == LOCK_NAME
-        return merge_inventory(sizes, self._read_manifest())
-
-    def _read_manifest(self) -> dict[str, FileState]:
-        body = self.read(MANIFEST_NAME)
-        return parse_manifest(body) if body else {}
+        since = written.get(MANIFEST_NAME)  # times have whole seconds: the same second counts
+        changed = [path for path in sizes if since is not None and written[path] >= since]
+        return merge_inventory(sizes, manifest or {}, changed)
 
     def read(self, path: str) -> bytes | None:
         return self._get(path)
@@ -113,10 +124,12 @@ class S3Target:
     def read_head(self, path: str, length: int) -> bytes | None:
         return self._get(path, f"bytes=0-{length - 1}")
 
-    def _get(self, path: str, byte_range: str = "") -> bytes | None:
+    def _get(
+        self, path: str, byte_range: str = "", action: str = "reading", at: str | None = None
+    ) -> bytes | None:
         extra = {"Range": byte_range} if byte_range else {}
         try:
-            with self._errors("reading", path):
+            with self._errors(action, path if at is None else at):
                 response = self.client.get_object(Bucket=self.bucket, Key=self.key(path), **extra)
                 return bytes(response["Body"].read())
         except StorageError as err:
@@ -139,15 +152,23 @@ class S3Target:
         return found
 
     def upload(self, path: str, source: Path, headers: Headers, sha256: str) -> None:
-        extra = {
+        """One PUT for a small file; a large one goes in parts, a few large files at a time."""
+        extra: dict[str, Any] = {
             "ContentType": headers.content_type,
             "CacheControl": headers.cache_control,
             "Metadata": {"sha256": sha256},
         }
         with self._errors("upload", path):
-            self.client.upload_file(
-                str(source), self.bucket, self.key(path), ExtraArgs=extra, Config=self.transfer
-            )
+            if source.stat().st_size <= self.threshold:
+                with source.open("rb") as body:
+                    self.client.put_object(
+                        Bucket=self.bucket, Key=self.key(path), Body=body, **extra
+                    )
+                return
+            with self._large:
+                self.client.upload_file(
+                    str(source), self.bucket, self.key(path), ExtraArgs=extra, Config=self.transfer
+                )
 
     def delete(self, paths: list[str]) -> None:
         for batch in batched(sorted(paths), DELETE_BATCH):
@@ -185,11 +206,6 @@ class S3Target:
                 return self.read(LOCK_NAME) or b"{}"
             raise
         return None
-
-    def lock_note(self) -> bytes | None:
-        if self._lock_listed is False:
-            return None  # the inventory's listing just showed there is none: no request
-        return self.read(LOCK_NAME)
 
     def unlock(self) -> None:
         with self._errors("releasing the publish lock", LOCK_NAME):
@@ -229,9 +245,19 @@ def _client(settings: PublishSettings) -> Any:
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
             retries=retries,
-            max_pool_connections=max(10, settings.concurrency * 4),
+            # One connection per file in flight, plus the parts of the large files.
+            max_pool_connections=pool_size(settings),
         ),
     )
+
+
+def pool_size(settings: PublishSettings) -> int:
+    """Connections the uploads can use at once: small files, plus the parts of large ones.
+
+    >>> pool_size(PublishSettings())
+    48
+    """
+    return settings.concurrency + LARGE_IN_FLIGHT * settings.multipart_concurrency
 
 
 def _region_setting(settings: PublishSettings) -> str:
