@@ -7,6 +7,7 @@ the folder is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".publisher-cache"
 CACHE_FILE = "build.pickle"
 TEXTS_FILE = "texts.pickle"  # the bulk; read only when something must be rendered
+IMAGES_DIR = "images"  # resized copies and share images, one file per key
 # The fields and types of every dataclass the cache pickles (loaded items, rendered Markdown),
 # fingerprinted; tests/test_cache_shape.py fails with the new value when one changes shape.
 MODEL_SHAPE = "6a3bda0321446cf0"
@@ -57,6 +59,10 @@ class BuildCache:
     used_texts: set[str] = field(default_factory=set, repr=False)
     texts_changed: bool = field(default=False, repr=False)
     used_items: set[str] = field(default_factory=set, repr=False)
+    images: dict[str, bytes] = field(default_factory=dict, repr=False)
+    images_made: int = field(default=0, repr=False)
+    """How many images this build had to make (resize or draw) rather than reuse."""
+    used_images: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def open(cls, root: Path) -> BuildCache:
@@ -115,6 +121,12 @@ class BuildCache:
             self.items = {name: v for name, v in self.items.items() if name in self.used_items}
         self.files = {name: v for name, v in self.files.items() if _unchanged(name, v[0], v[1])}
         self.written = {name: v for name, v in self.written.items() if _unchanged(name, v[0], v[1])}
+        folder = self._images_folder()
+        if self.used_images and folder is not None and folder.is_dir():
+            for path in folder.iterdir():
+                if path.name not in self.used_images:
+                    with contextlib.suppress(OSError):  # only space: a later build may retry
+                        path.unlink()
 
     def folder(self, name: str) -> Path | None:
         """A folder inside the cache for others' caches (compiled templates), if persistent."""
@@ -127,6 +139,33 @@ class BuildCache:
             log.debug("no %s folder in the build cache (%s)", name, err)
             return None
         return folder
+
+    def _images_folder(self) -> Path | None:
+        return self.path.parent / IMAGES_DIR if self.path is not None else None
+
+    def image(self, name: str) -> bytes | None:
+        """A made image by its file name (key and extension), from this or an earlier build."""
+        self.used_images.add(name)
+        known = self.images.get(name)
+        folder = self._images_folder()
+        if known is None and folder is not None:
+            try:
+                known = self.images[name] = (folder / name).read_bytes()
+            except OSError:
+                return None
+        return known
+
+    def store_image(self, name: str, data: bytes) -> None:
+        """Keep a made image for later builds; a disk that refuses only costs remaking it."""
+        self.used_images.add(name)
+        self.images[name] = data
+        self.images_made += 1
+        folder = self.folder(IMAGES_DIR)
+        if folder is not None:
+            try:
+                atomic_write(folder / name, [data])
+            except OSError as err:
+                log.debug("not keeping the image %s (%s)", name, err)
 
     def file_sha256(self, path: Path) -> str:
         """SHA-256 of a file, recomputed only when its size, time or inode changed."""

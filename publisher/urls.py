@@ -19,6 +19,8 @@ TAGS = "tags/"
 ARTICLES = "articles/"
 EPISODES = "episodes/"
 ARTWORK_STEM = "artwork"
+IMAGES = "static/images/"
+"""Resized copies of the artwork and covers, and share images, named by content hash."""
 FEEDS_LAST = (SITEMAP, ARTICLES_FEED, FEED)
 """Published last, in this order, so a feed never names what is not uploaded yet."""
 
@@ -63,6 +65,15 @@ def item(kind: str, slug: str) -> str:
 def episode_file(slug: str, name: str) -> str:
     """A file published beside an episode's page: its audio, transcript, chapters, cover."""
     return episode(slug) + name
+
+
+def image(stem: str, content_hash: str, extension: str) -> str:
+    """A made image (a resized copy or a share image), named by its content hash.
+
+    >>> image("artwork-320", "0a1b2c3d4e", "webp")
+    'static/images/artwork-320.0a1b2c3d4e.webp'
+    """
+    return f"{IMAGES}{stem}.{content_hash}.{extension}"
 
 
 def tag(slug: str) -> str:

@@ -49,10 +49,16 @@ def test_social_cards(sample_build: Path) -> None:
     page = sample_build / "episodes/rehab-at-home/index.html"
     assert meta(page, "og:type") == "article"
     assert meta(page, "og:url") == "https://backtobasics.example.org/episodes/rehab-at-home/"
-    assert meta(page, "og:image").startswith("https://backtobasics.example.org/static/artwork.")
+    share = "https://backtobasics.example.org/static/images/rehab-at-home-share."
+    assert meta(page, "og:image").startswith(share)
+    assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == ("1200", "630")
+    assert meta(page, "twitter:image") == meta(page, "og:image")
     assert meta(page, "og:audio").endswith("/episodes/rehab-at-home/rehab-at-home.mp3")
-    assert meta(page, "twitter:card") == "summary"
-    assert meta(sample_build / "index.html", "og:type") == "website"
+    assert meta(page, "twitter:card") == "summary_large_image"
+    home = sample_build / "index.html"
+    assert meta(home, "og:type") == "website"
+    assert meta(home, "og:image").startswith("https://backtobasics.example.org/static/artwork.")
+    assert meta(home, "twitter:card") == "summary"
     assert meta(page, "description").startswith("Four movements")
 
 

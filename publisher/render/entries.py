@@ -59,6 +59,41 @@ class AudioView:
 
 
 @dataclass(frozen=True)
+class ImageCopy:
+    """One made image file: a resized copy or a share image."""
+
+    link: Link
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Resized copies of one image, WebP and JPEG, smallest first (``render/images.py``)."""
+
+    webp: tuple[ImageCopy, ...]
+    jpeg: tuple[ImageCopy, ...]
+
+    @property
+    def webp_srcset(self) -> str:
+        return ", ".join(f"{c.link.url} {c.width}w" for c in self.webp)
+
+    @property
+    def jpeg_srcset(self) -> str:
+        return ", ".join(f"{c.link.url} {c.width}w" for c in self.jpeg)
+
+    @property
+    def src(self) -> str:
+        """The JPEG for browsers that read no ``srcset``: the middle size."""
+        return self.jpeg[len(self.jpeg) // 2].link.url
+
+    def height_for(self, width: int) -> int:
+        """The height shown at ``width``, keeping the image's proportions."""
+        largest = self.jpeg[-1]
+        return max(1, round(width * largest.height / largest.width))
+
+
+@dataclass(frozen=True)
 class EpisodeExtras:
     """What only episodes have: other formats, transcript, chapters, cover, people."""
 
@@ -75,6 +110,10 @@ class EpisodeExtras:
     season_name: str = ""
     number_label: str = ""
     block: bool = False
+    picture: Picture | None = None
+    """The episode's cover, else the show's artwork, as resized copies."""
+    share: ImageCopy | None = None
+    """The 1200×630 image for links shared on social sites."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from publisher.errors import ContentError
 from publisher.output.tree import Deferred
 from publisher.render import structured
 from publisher.render.assets import AssetMap
-from publisher.render.entries import Entry, Link, SiteView, make_link
+from publisher.render.entries import Entry, Link, Picture, SiteView, make_link
 from publisher.render.page_cache import PageCache
 from publisher.render.pagination import paginate
 from publisher.render.structured import json_ld
@@ -65,7 +65,10 @@ def make_environment(site_templates: Path, compiled: Path | None = None) -> jinj
 def _social(entry: Entry) -> dict[str, str]:
     """Open Graph facts of an item page: its type, its own image, its audio."""
     social = {"type": "article"}
-    if entry.extras.cover is not None:
+    if entry.extras.share is not None:
+        share = entry.extras.share
+        social.update(image=share.link.abs_url, width=str(share.width), height=str(share.height))
+    elif entry.extras.cover is not None:
         social["image"] = entry.extras.cover.abs_url
     if entry.audio is not None:
         social["audio"] = entry.audio.link.abs_url
@@ -83,6 +86,7 @@ class PageRenderer:
         assets: AssetMap,
         artwork: Link | None,
         cache: PageCache | None = None,
+        show_picture: Picture | None = None,
     ) -> None:
         self.env = env
         self.view = view
@@ -101,6 +105,7 @@ class PageRenderer:
             articles_feed=make_link(config, urls.ARTICLES_FEED),
             home=make_link(config, urls.HOME),
             artwork=artwork,
+            show_picture=show_picture,
             asset=lambda name: make_link(config, assets.path(name)).url,
             link=lambda path: make_link(config, path),
         )

@@ -15,9 +15,10 @@ from publisher.errors import Problem, ProblemsFound
 from publisher.output.tree import OutputTree
 from publisher.progress import Progress, no_progress
 from publisher.render.assets import AssetMap, collect_assets
-from publisher.render.entries import Link, SiteView, build_site_view, make_link
+from publisher.render.entries import Link, Picture, SiteView, build_site_view, make_link
 from publisher.render.episode_files import add_episode_files
 from publisher.render.feeds import articles_feed, podcast_feed
+from publisher.render.images import ImageMaker, add_pictures
 from publisher.render.page_cache import PageCache, templates_fingerprint
 from publisher.render.pages import PageRenderer, make_environment, theme_dir
 from publisher.render.search import search_index
@@ -72,16 +73,19 @@ def render_moment(
     tree = OutputTree()
     assets = collect_assets(theme_dir() / "static", config.root / "templates" / "static", tree)
     artwork = _add_artwork(config, tree)
+    images = ImageMaker(config, cache, tree)
+    show_picture = images.artwork()
     texts = render_texts(site, cache, progress)
     add_episode_files(site, texts, tree, cache)
-    view = build_site_view(site, texts, moment.now, tree.size)
-    pages = _page_cache(moment, view, assets, artwork, cache, out)
+    view = add_pictures(site, build_site_view(site, texts, moment.now, tree.size), images)
+    pages = _page_cache(moment, view, assets, (artwork, show_picture), cache, out)
     renderer = PageRenderer(
         make_environment(config.root / "templates", cache.folder("templates")),
         view,
         assets,
         artwork,
         pages,
+        show_picture,
     )
     for path, text in renderer.pages():
         tree.add(path, text)
@@ -145,7 +149,7 @@ def _page_cache(
     moment: Moment,
     view: SiteView,
     assets: AssetMap,
-    artwork: Link | None,
+    artwork: tuple[Link | None, Picture | None],
     cache: BuildCache,
     out: Path | None,
 ) -> PageCache:
