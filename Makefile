@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 PUBLISHER := $(VENV)/bin/publisher
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+LIGHTHOUSE_STAMP := tools/lighthouse/node_modules/.installed
 OUT ?= _site
 PORT ?= 8000
 PUBLISH_FLAGS ?=
 
 
-.PHONY: help install build serve publish bench check test lint format typecheck golden reference all system-deps clean
+.PHONY: help install build serve publish bench lighthouse check test lint format typecheck golden reference all system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +67,13 @@ bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican) and publishing (w
 	$(PY) tools/bench_build.py
 	$(PY) tools/bench_publish.py
 
+$(LIGHTHOUSE_STAMP): tools/lighthouse/package.json
+	cd tools/lighthouse && npm install --no-package-lock --no-audit --no-fund --silent
+	touch $(LIGHTHOUSE_STAMP)
+
+lighthouse: $(STAMP) $(LIGHTHOUSE_STAMP)  ## Lighthouse scores of the sample site's home, episode and article pages (>= 0.95)
+	$(PY) tools/lighthouse.py
+
 system-deps:  ## Install the Debian packages the tests need (Java and npm for the HTML checker, Chromium, id3v2; as root)
 	if ! command -v java >/dev/null || ! command -v chromium >/dev/null || ! command -v npm >/dev/null \
 	    || ! command -v id3v2 >/dev/null; then \
@@ -74,4 +82,4 @@ system-deps:  ## Install the Debian packages the tests need (Java and npm for th
 	fi
 
 clean:  ## Remove the build output and caches (keeps .venv)
-	rm -rf $(OUT) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(OUT) .lighthouse build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
