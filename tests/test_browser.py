@@ -140,3 +140,22 @@ def test_pages_reload_themselves_after_an_edit(browser: Browser, small_site: Sit
             assert time.monotonic() < deadline, "the page did not reload after the rebuild"
             page.wait_for_timeout(200)
         page.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "selector"),
+    [("", "img.artwork, .artwork img"), ("episodes/rehab-at-home/", "img.cover, .cover img")],
+)
+def test_the_artwork_is_visible_and_loaded(
+    page: Page, site_url: str, path: str, selector: str
+) -> None:
+    page.goto(site_url + path)
+    image = page.locator(selector).first
+    image.scroll_into_view_if_needed()
+    image.wait_for(state="visible")
+    page.wait_for_function(
+        "(s) => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0 }",
+        arg=selector,
+    )
+    box = image.bounding_box()
+    assert box is not None and box["width"] >= 100 and box["height"] >= 100
