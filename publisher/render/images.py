@@ -48,6 +48,9 @@ class ImageMaker:
         self.cache = cache
         self.tree = tree
         self._pictures: dict[str, Picture] = {}
+        self._squares: dict[str, Image.Image] = {}
+        """Covers already cut to the share image's square, by file hash: most episodes share
+        the show's artwork, which is then opened and resized once per build."""
 
     def artwork(self) -> Picture | None:
         """Copies of the show's artwork, if it has one."""
@@ -76,8 +79,15 @@ class ImageMaker:
     def share(self, cover: Path, title: str, slug: str) -> ImageCopy:
         """The 1200×630 share image of an episode: its cover, its title and the show's name."""
         show = self.config.podcast.title
-        key = digest(IMAGES_FORMAT, self.cache.file_sha256(cover), title, show, SHARE_SIZE)
-        data = self._product(key, "jpg", lambda: _encode(share_image(cover, title, show), "jpg"))
+        sha = self.cache.file_sha256(cover)
+        key = digest(IMAGES_FORMAT, sha, title, show, SHARE_SIZE)
+
+        def make() -> bytes:
+            if sha not in self._squares:
+                self._squares[sha] = share_square(cover)
+            return _encode(share_image(self._squares[sha], title, show), "jpg")
+
+        data = self._product(key, "jpg", make)
         return self._add(f"{slug}-share", data, "jpg", SHARE_SIZE)
 
     def _product(self, key: str, ext: str, make: Callable[[], bytes]) -> bytes:
@@ -146,12 +156,18 @@ def _encode(image: Image.Image, ext: str) -> bytes:
     return out.getvalue()
 
 
-def share_image(cover: Path, title: str, show: str) -> Image.Image:
+def share_square(cover: Path) -> Image.Image:
+    """The cover cut and resized to the square a share image shows."""
+    side = SHARE_SIZE[1] - 80
+    return ImageOps.fit(_open(cover), (side, side), Image.Resampling.LANCZOS)
+
+
+def share_image(square: Image.Image, title: str, show: str) -> Image.Image:
     """The cover on the left, the show's name and the episode's title on the right."""
     width, height = SHARE_SIZE
     canvas = Image.new("RGB", SHARE_SIZE, BACKGROUND)
     side = height - 80
-    canvas.paste(ImageOps.fit(_open(cover), (side, side), Image.Resampling.LANCZOS), (40, 40))
+    canvas.paste(square, (40, 40))
     draw = ImageDraw.Draw(canvas)
     left, text_width = side + 90, width - side - 130
     draw.text((left, 60), _fit_lines(show, _font(30), text_width, 1)[0], MUTED, _font(30))
