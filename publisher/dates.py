@@ -184,3 +184,15 @@ def next_release(
         if day.weekday() == target and candidate > local:
             return candidate
     raise AssertionError("unreachable: a weekday recurs within eight days")
+
+
+def clock_label(seconds: float) -> str:
+    """A time or duration as players show it: whole seconds (rounded down), ``m:ss`` or
+    ``h:mm:ss``.
+
+    >>> clock_label(65), clock_label(3725.9), clock_label(5.64)
+    ('1:05', '1:02:05', '0:05')
+    """
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publisher.dates import clock_label
 from publisher.errors import ContentError
 
 CHAPTERS_VERSION = "1.2.0"
@@ -29,10 +30,7 @@ class Chapter:
     @property
     def start_label(self) -> str:
         """``m:ss`` or ``h:mm:ss`` for show notes and the page."""
-        whole = int(self.start)
-        hours, rest = divmod(whole, 3600)
-        minutes, seconds = divmod(rest, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+        return clock_label(self.start)
 
 
 def parse_timestamp(value: Any) -> float:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.content.frontmatter import read_text
+from publisher.dates import clock_label
 from publisher.errors import ContentError
 
 TIMING_RE = re.compile(
@@ -33,10 +34,7 @@ class Cue:
     @property
     def start_label(self) -> str:
         """``m:ss`` or ``h:mm:ss`` for the page."""
-        whole = int(self.start)
-        hours, rest = divmod(whole, 3600)
-        minutes, seconds = divmod(rest, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+        return clock_label(self.start)
 
 
 def _seconds(stamp: str) -> float:

@@ -23,6 +23,7 @@ from publisher.content.chapters import CHAPTERS_NAME, Chapter
 from publisher.content.model import Article, Episode, Site, Soundbite
 from publisher.content.slugs import slugify
 from publisher.content.transcripts import Cue, transcript_blocks, transcript_paragraphs
+from publisher.dates import clock_label
 from publisher.render.markup import RenderedText, shorten, with_heading_anchors
 from publisher.render.typography import smarten
 
@@ -55,7 +56,7 @@ class AudioView:
 
     @property
     def duration_label(self) -> str:
-        return format_duration(self.seconds)
+        return clock_label(self.seconds)
 
 
 @dataclass(frozen=True)
@@ -184,17 +185,6 @@ def smart_title(title: str) -> str:
 def smart_chapters(chapters: tuple[Chapter, ...]) -> tuple[Chapter, ...]:
     """Chapters with their titles typeset like :func:`smart_title`."""
     return tuple(replace(c, title=smart_title(c.title)) for c in chapters)
-
-
-def format_duration(seconds: int) -> str:
-    """Show a duration as ``m:ss`` or ``h:mm:ss``.
-
-    >>> format_duration(65), format_duration(3725)
-    ('1:05', '1:02:05')
-    """
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _item_entry_fields(
