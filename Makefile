@@ -41,7 +41,7 @@ publish: $(STAMP)  ## Build, check and publish the sample site ([publish] target
 check: $(STAMP)  ## Check the sample site's content and its build
 	$(PUBLISHER) check --out $(OUT)
 
-test: $(STAMP) $(NODE_STAMP)  ## Run the test suite (needs Java and Chromium: make system-deps)
+test: $(STAMP) $(NODE_STAMP)  ## Run the test suite (needs Java, npm, Chromium and id3v2: make system-deps)
 	$(PY) -m pytest
 
 lint: $(STAMP)  ## Ruff lint and format check
