@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -51,3 +54,16 @@ def preview_server(site: Path, now: str) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         process.stderr.close()
+
+
+SERIOUS = ("serious", "critical")
+
+
+def serious_violations(page: Page) -> list[tuple[str, str, str]]:
+    """axe's serious and critical findings on ``page``: (rule, impact, first element)."""
+    result = Axe().run(page)
+    return [
+        (v["id"], v["impact"], v["nodes"][0]["target"][0] if v["nodes"] else "")
+        for v in result.response["violations"]
+        if v["impact"] in SERIOUS
+    ]

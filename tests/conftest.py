@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from publisher.build import build
 from publisher.dates import load_timezone, parse_now
@@ -243,3 +244,14 @@ def s3(
     bucket = f"test-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=bucket)
     return S3Env(bucket, client, state, s3_server)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium (Debian's) for every browser test."""
+    from tests.browser import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

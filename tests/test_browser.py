@@ -8,24 +8,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from mutagen import File as MutagenFile
-from playwright.sync_api import Browser, Error, Page, Response, sync_playwright
+from playwright.sync_api import Browser, Error, Page, Response
 
-from tests.browser import CHROMIUM_ARGS, chromium_path, preview_server
+from tests.browser import preview_server, serious_violations
 from tests.conftest import SiteFactory
 
 NOW = "2026-11-27T12:00"
-SERIOUS = ("serious", "critical")
 PAGE_WEIGHT_LIMIT = 60 * 1024
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +30,6 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-def serious_violations(page: Page) -> list[tuple[str, str, str]]:
-    result = Axe().run(page)
-    return [
-        (v["id"], v["impact"], v["nodes"][0]["target"][0] if v["nodes"] else "")
-        for v in result.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from publisher.dates import parse_now
-from tests.browser import CHROMIUM_ARGS, chromium_path, preview_server
+from tests.browser import preview_server, serious_violations
 from tests.conftest import build_site, copy_sample_site
 from tests.htmlcheck import html_errors
-from tests.test_browser import serious_violations
 
 NOW = "2026-11-27T12:00"
 EPISODE = "episodes/unloading-and-healing/"
@@ -30,14 +29,6 @@ podcast_addict = "https://podcastaddict.com/podcast/backtobasics"
 castbox = "https://castbox.fm/channel/backtobasics"
 amazon = "https://music.amazon.com/podcasts/backtobasics"
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
