@@ -63,8 +63,9 @@ reference: $(STAMP)  ## Rewrite README.md's site.toml reference table from the s
 
 all: lint typecheck test  ## Lint, type-check and test
 
-bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican) and publishing (with aws s3 sync)
+bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican), the preview (with hugo server), publishing (with aws s3 sync)
 	$(PY) tools/bench_build.py
+	$(PY) tools/bench_preview.py
 	$(PY) tools/bench_publish.py
 
 $(LIGHTHOUSE_STAMP): tools/lighthouse/package.json

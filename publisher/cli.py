@@ -198,7 +198,7 @@ def check(options: Options, now: dt.datetime, out: Path | None, unpublish: tuple
 @_reports_errors
 def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) -> None:
     """Preview the site on this computer; rebuilds when you save a file."""
-    from publisher.serve import Preview
+    from publisher.preview.server import Preview
 
     clock = (lambda: now) if now else (lambda: dt.datetime.now(dt.UTC))
     try:

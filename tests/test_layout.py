@@ -39,7 +39,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "publisher.build",
             "publisher.locks",
-            "publisher.serve",
+            "publisher.preview",
             "publisher.cli",
             "publisher.__main__",
         ),

@@ -12,14 +12,18 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from publisher.build import build
 from publisher.dates import parse_now
+from publisher.files import CHUNK as CHUNK_BYTES
 from publisher.locks import site_lock
-from publisher.serve import CHUNK_BYTES, PROBLEMS_ID, Preview
+from publisher.output.tree import Spliced
+from publisher.preview.handler import PROBLEMS_ID, span_chunks
+from publisher.preview.live import LiveSite
+from publisher.preview.server import Preview
 from tests.browser import preview_server
 from tests.conftest import SiteFactory
 
@@ -140,7 +144,7 @@ def test_an_edit_made_while_the_preview_starts_is_not_missed(small_site: SiteFac
         wait_for(lambda: preview.version >= 2, "rebuild")
         settle(preview)
         assert (preview.builds, preview.version) == (2, 2)  # once, not once per way of noticing
-        assert "Edited early." in (preview.out / "articles/more/index.html").read_text()
+        assert "Edited early." in preview.tree.read("articles/more/index.html").decode()
     finally:
         preview.close()
 
@@ -156,8 +160,8 @@ def test_a_burst_of_saves_is_one_rebuild(small_site: SiteFactory) -> None:
         assert (preview.builds, preview.version) == (2, 2)
         assert preview.changed == tuple(f"articles/2026-01-0{d}-burst-{d}.md" for d in range(1, 6))
         for day in range(1, 6):
-            page = preview.out / f"articles/burst-{day}/index.html"
-            assert f"Burst {day}." in page.read_text()
+            page = preview.tree.read(f"articles/burst-{day}/index.html").decode()
+            assert f"Burst {day}." in page
 
 
 def test_changes_in_output_cache_and_swap_files_rebuild_nothing(small_site: SiteFactory) -> None:
@@ -222,15 +226,16 @@ def test_the_watcher_survives_a_bug_in_a_rebuild(
     small_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     calls = 0
+    patch = LiveSite.patch
 
-    def build_with_a_bug(*args: Any, **kwargs: Any) -> Any:
+    def patch_with_a_bug(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
-        if calls == 2:  # the first rebuild after the first build
+        if calls == 1:  # the first rebuild after the first build
             raise KeyError("surprise")
-        return build(*args, **kwargs)
+        return patch(*args, **kwargs)
 
-    monkeypatch.setattr("publisher.serve.build", build_with_a_bug)
+    monkeypatch.setattr(LiveSite, "patch", patch_with_a_bug)
     with watching(small_site) as preview:
         small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "First try.\n")
         wait_for(lambda: bool(preview.problems), "record the failure")
@@ -240,7 +245,7 @@ def test_the_watcher_survives_a_bug_in_a_rebuild(
         assert len(crash) == 1 and "bug in publisher" in crash[0].getMessage()
         small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Second try.\n")
         wait_for(lambda: preview.version >= 2, "rebuild after the bug")
-        assert "Second try." in (preview.out / "articles/more/index.html").read_text()
+        assert "Second try." in preview.tree.read("articles/more/index.html").decode()
         assert preview.watcher is not None and preview.watcher.is_alive()
         assert (preview.builds, preview.version) == (3, 2)
         assert len(preview.problems) == 0
@@ -249,15 +254,15 @@ def test_the_watcher_survives_a_bug_in_a_rebuild(
 def test_a_rebuild_waits_for_a_build_holding_the_site(
     small_site: SiteFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="publisher.serve")  # whatever earlier tests set
+    caplog.set_level(logging.WARNING, logger="publisher.preview")  # whatever earlier tests set
     with watching(small_site) as preview:
-        with site_lock(small_site.root):
-            small_site.article("2026-01-06-more", "title: More\ndate: 2026-01-06", "Later.\n")
+        with site_lock(small_site.root):  # a new article: the whole site is loaded again
+            small_site.article("2026-01-07-waiting", "title: Waiting\ndate: 2026-01-07", "Later.\n")
             wait_for(lambda: preview.refusals >= 3, "try again while the site is busy")
             assert preview.pending
             assert (preview.builds, preview.version, preview.problems) == (1, 1, ())
         wait_for(lambda: preview.version >= 2, "rebuild once the other build finished")
-        assert "Later." in (preview.out / "articles/more/index.html").read_text()
+        assert "Later." in preview.tree.read("articles/waiting/index.html").decode()
         assert (preview.builds, preview.version, preview.problems) == (2, 2, ())
         busy = [r for r in caplog.records if "another build or publish" in r.getMessage()]
         assert len(busy) == 1  # said once, not at every look
@@ -280,8 +285,9 @@ def test_byte_ranges_of_a_large_file_are_read_from_disk(small_site: SiteFactory)
     server = threading.Thread(target=preview.server.serve_forever, daemon=True)
     server.start()
     try:
-        audio = preview.out / "episodes/first/long.mp3"
+        audio = small_site.root / "long.bin"  # served as it is on disk, piece by piece
         audio.write_bytes(random.Random(7).randbytes(3 * CHUNK_BYTES + 12345))
+        preview.tree.files["episodes/first/long.mp3"] = audio
         whole, size = audio.read_bytes(), audio.stat().st_size
         url = preview.url + "episodes/first/long.mp3"
         middle = (CHUNK_BYTES - 10, 2 * CHUNK_BYTES + 10)  # across two chunk boundaries
@@ -308,3 +314,57 @@ def test_byte_ranges_of_a_large_file_are_read_from_disk(small_site: SiteFactory)
         preview.server.shutdown()
         preview.close()
         server.join(timeout=5)
+
+
+def test_a_saved_article_is_taken_in_alone_and_only_its_page_is_made_again(
+    small_site: SiteFactory,
+) -> None:
+    with watching(small_site) as preview:
+        live = preview.live
+        assert (live.loads, live.patches, live.pages_rendered) == (1, 0, 0)  # made when asked
+        before = {
+            p: preview.tree.read(p + "index.html") for p in ("articles/more/", "episodes/second/")
+        }
+        assert live.pages_rendered == 2
+        front = "title: More on walking\ndate: 2026-01-06\ntags: [walking]"
+        small_site.article("2026-01-06-more", front, "Saved.\n")
+        wait_for(lambda: preview.version >= 2, "take in the save")
+        assert (live.loads, live.patches) == (1, 1)  # no whole-site load
+        assert b"Saved." in preview.tree.read("articles/more/index.html")
+        assert preview.tree.read("episodes/second/index.html") == before["episodes/second/"]
+        assert live.pages_rendered == 3  # the edited page only; the episode's page was kept
+        assert b"Saved." in preview.tree.read("search/index.json")  # feeds and index follow too
+        # Without its tag, the article leaves the tag's page.
+        assert b"More on walking" in preview.tree.read("tags/walking/index.html")
+        small_site.article("2026-01-06-more", front.replace("tags: [walking]", ""), "Saved.\n")
+        wait_for(lambda: preview.version >= 3, "take in the save")
+        assert (live.loads, live.patches) == (1, 2)
+        assert b"More on walking" not in preview.tree.read("tags/walking/index.html")
+        # A new date moves the article in every list: the whole site is loaded again.
+        small_site.article(
+            "2026-01-06-more", "title: More on walking\ndate: 2026-01-05", "Moved.\n"
+        )
+        wait_for(lambda: preview.version >= 4, "load again")
+        assert (live.loads, live.patches) == (2, 2)
+        assert b"Moved." in preview.tree.read("articles/more/index.html")
+
+
+def test_an_open_page_hears_of_a_change_as_soon_as_it_is_made(small_site: SiteFactory) -> None:
+    with watching(small_site) as preview:
+        assert preview.wait_for_change("0", 10) == "1"  # differs already: no wait
+        heard: list[str] = []
+        waiter = threading.Thread(target=lambda: heard.append(preview.wait_for_change("1", 30)))
+        waiter.start()
+        small_site.article("2026-01-06-more", "title: More on walking\ndate: 2026-01-06", "Now.\n")
+        waiter.join(timeout=15)
+        assert heard == ["2"]
+    assert preview.wait_for_change("2", 30) == "2"  # a closed preview answers at once
+
+
+def test_ranges_of_tagged_audio_cross_from_the_new_tag_into_the_file(tmp_path: Path) -> None:
+    source = tmp_path / "audio.mp3"
+    source.write_bytes(bytes(range(100)))
+    spliced = Spliced(b"TAGTAG", source, 10, 60)  # the new tag, then bytes 10-59 of the file
+    whole = b"TAGTAG" + bytes(range(10, 60))
+    for span in (range(0, 56), range(2, 9), range(4, 30), range(6, 56), range(50, 56)):
+        assert b"".join(span_chunks(spliced, span)) == whole[span.start : span.stop]

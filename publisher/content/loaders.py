@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from publisher.cache import BuildCache, digest
+from publisher.cache import BuildCache, digest, path_key
 from publisher.config.settings import Config, load_config
 from publisher.content.episodes import load_episode
 from publisher.content.fields import FieldReader
@@ -88,6 +88,34 @@ def load_project(root: Path, cache: BuildCache | None = None) -> Project:
         raise ProblemsFound([err.problem]) from err
     site, content_problems = load_site(config, ledger, cache)
     return Project(config, site, [*config_warnings, *content_problems])
+
+
+def reload_article(project: Project, path: Path, cache: BuildCache) -> Project | None:
+    """``project`` with the article file ``path`` read again, for a preview that keeps the site
+    in memory. None when the edit reaches past that article: a new or removed file, another
+    slug, date, draft state or companion, or a problem (loading the whole site says what).
+    """
+    site = project.site
+    index = next((n for n, a in enumerate(site.articles) if a.source == path), None)
+    before = cache.items.get(path_key(path))
+    if index is None or before is None or not path.is_file():
+        return None
+    setting = _settings_key(project.config, site.ledger, cache)
+    key = digest(setting, str(path), cache.file_sha256(path))
+    item, found = cache.item(path, key) or _load_article(project.config, path)
+    cache.store_item(path, key, (item, found))
+    old = before[1][0]
+    shape = ("slug", "date", "draft", "episode_slug")
+    if item is None or old is None or any(p.is_error for p in found):
+        return None
+    if any(getattr(item, name) != getattr(old, name) for name in shape):
+        return None
+    articles = list(site.articles)
+    articles[index] = replace(item, episode_slug=site.articles[index].episode_slug)
+    warnings = [w for w in project.warnings if w.path != path] + found
+    content_key = digest(site.content_key, key)
+    changed = replace(site, articles=tuple(articles), content_key=content_key)
+    return replace(project, site=changed, warnings=warnings)
 
 
 def _settings_key(config: Config, ledger: Ledger, cache: BuildCache) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -9,6 +10,9 @@ from pathlib import Path, PurePosixPath
 
 from publisher.errors import PublisherError
 from publisher.files import file_chunks
+
+# A path already in normal form: segments that are neither empty, "." nor "..", no backslash.
+NORMAL_PATH = re.compile(r"(?!\.\.?(/|$))[^/\\]+(/(?!\.\.?(/|$))[^/\\]+)*\Z")
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ def normalize_output_path(path: str) -> str:
     ...
     publisher.errors.PublisherError: error: output path '../etc/passwd' leaves the output folder
     """
+    if NORMAL_PATH.match(path):
+        return path
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
         raise PublisherError(f"output path {path!r} leaves the output folder")

@@ -65,13 +65,21 @@ def templates_fingerprint(folders: list[Path]) -> tuple[str, bool]:
     return digest(parts), uses_view
 
 
-class PageCache:
-    """Pages of the last build, read back from the output folder when their key matches."""
+Kept = dict[str, tuple[str, bytes]]
+"""Pages held in memory between renders (the preview's): path to (key, bytes)."""
 
-    def __init__(self, cache: BuildCache, out: Path | None, base_key: str) -> None:
+
+class PageCache:
+    """Pages of the last build, read back from the output folder when their key matches, or,
+    with ``kept``, from memory (then the build cache is neither read nor written)."""
+
+    def __init__(
+        self, cache: BuildCache, out: Path | None, base_key: str, kept: Kept | None = None
+    ) -> None:
         self.cache = cache
         self.out = out
         self.base_key = base_key
+        self.kept = kept
 
     def key(self, path: str, template: str, context: dict[str, object]) -> str | None:
         try:
@@ -79,12 +87,15 @@ class PageCache:
         except Uncacheable:
             return None
 
-    def get(self, path: str, key: str | None) -> Deferred | None:
+    def get(self, path: str, key: str | None) -> bytes | Deferred | None:
         """The page as the last build wrote it, when its key and the file are unchanged.
 
         The file is only read if something asks for its bytes (``check``, ``publish``); a build
         that finds it unchanged on disk never reads it.
         """
+        if self.kept is not None:
+            held = self.kept.get(path)
+            return held[1] if key is not None and held is not None and held[0] == key else None
         known = self.cache.pages.get(path)
         if key is None or self.out is None or known is None or known[0] != key:
             return None
@@ -101,7 +112,11 @@ class PageCache:
         return content
 
     def put(self, path: str, key: str | None, data: bytes) -> None:
-        if key is not None:
+        if key is None:
+            return
+        if self.kept is not None:
+            self.kept[path] = (key, data)
+        else:
             self.cache.pages[path] = (key, hashlib.sha256(data).hexdigest())
 
     def product(self, path: str, key: str, make: Callable[[], bytes]) -> bytes | Deferred:

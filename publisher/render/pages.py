@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -76,24 +77,50 @@ def _social(entry: Entry) -> dict[str, str]:
     return social
 
 
+def _given(**values: Any) -> Callable[[], dict[str, Any]]:
+    """A page context of values already at hand."""
+    return lambda: values
+
+
+@dataclass(frozen=True)
+class Looks:
+    """What every page is made with besides the entries: the templates, the theme's static
+    files, and the show artwork as a file and as resized copies."""
+
+    env: jinja2.Environment
+    assets: AssetMap
+    artwork: Link | None
+    show_picture: Picture | None
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to make: where it goes, its template and the values it is rendered with.
+
+    ``context`` is what the page cache's key covers; ``derived`` follows from it and the
+    settings alone, so it is left out of the key and made only when the page is rendered.
+    Both are made only when the page is.
+    """
+
+    path: str
+    template: str
+    page: Link
+    context: Callable[[], dict[str, Any]]
+    derived: Callable[[], dict[str, Any]] | None = None
+
+
 class PageRenderer:
     """Renders every page of one build with shared template globals."""
 
-    def __init__(
-        self,
-        env: jinja2.Environment,
-        view: SiteView,
-        assets: AssetMap,
-        artwork: Link | None,
-        cache: PageCache | None = None,
-        show_picture: Picture | None = None,
-    ) -> None:
-        self.env = env
+    def __init__(self, looks: Looks, view: SiteView, cache: PageCache | None = None) -> None:
+        self.env = env = looks.env
         self.view = view
-        self.artwork = artwork
+        self.artwork = artwork = looks.artwork
         self.cache = cache
+        self.rendered = 0
+        """How many pages this renderer had to render (not taken from the last build)."""
         self.listed: list[tuple[str, str]] = []
-        """(URL, last change) of every page the sitemap lists, filled as pages are made."""
+        """(URL, last change) of every page the sitemap lists, filled as pages are listed."""
         items = [*view.articles, *view.episodes]
         self.newest = max((e.last_modified.date().isoformat() for e in items), default="")
         config = view.config
@@ -101,12 +128,13 @@ class PageRenderer:
             site=config.site,
             podcast=config.podcast,
             view=view,
+            has_podcast=bool(view.episodes),
             feed=make_link(config, urls.FEED),
             articles_feed=make_link(config, urls.ARTICLES_FEED),
             home=make_link(config, urls.HOME),
             artwork=artwork,
-            show_picture=show_picture,
-            asset=lambda name: make_link(config, assets.path(name)).url,
+            show_picture=looks.show_picture,
+            asset=lambda name: make_link(config, looks.assets.path(name)).url,
             link=lambda path: make_link(config, path),
         )
 
@@ -127,30 +155,35 @@ class PageRenderer:
         page: Link,
         lastmod: str | None = None,
         derived: Callable[[], dict[str, Any]] | None = None,
-        **context: Any,
-    ) -> Rendered:
-        """(path, content) of one page, taken from the last build when its key is unchanged.
-
-        A page with a ``lastmod`` date is listed in the sitemap. ``derived`` makes context that
-        follows from ``context`` and the settings alone, so it is left out of the key and made
-        only when the page is rendered.
-        """
+        context: Callable[[], dict[str, Any]] = dict,
+    ) -> PageJob:
+        """The job of one page. A page with a ``lastmod`` date is listed in the sitemap."""
         path = urls.page(page.path) if page.path.endswith("/") or not page.path else page.path
         if lastmod is not None:
             self.listed.append((page.abs_url, lastmod))
+        return PageJob(path, template, page, context, derived)
+
+    def make(self, job: PageJob) -> bytes | Deferred:
+        """A page's content, taken from the last build when its key is unchanged."""
+        context = job.context()
         if self.cache is not None:
-            key = self.cache.key(path, template, {"page": page, **context})
-            known = self.cache.get(path, key)
+            key = self.cache.key(job.path, job.template, {"page": job.page, **context})
+            known = self.cache.get(job.path, key)
             if known is not None:
-                return path, known
-        extra = derived() if derived else {}
-        data = self.render(template, page, **context, **extra).encode()
+                return known
+        extra = job.derived() if job.derived else {}
+        data = self.render(job.template, job.page, **context, **extra).encode()
+        self.rendered += 1
         if self.cache is not None:
-            self.cache.put(path, key, data)
-        return path, data
+            self.cache.put(job.path, key, data)
+        return data
 
     def pages(self) -> Iterator[Rendered]:
-        """Every HTML page, sitemap and robots.txt as (output path, text)."""
+        """Every HTML page, sitemap and robots.txt as (output path, content)."""
+        return ((job.path, self.make(job)) for job in self.jobs())
+
+    def jobs(self) -> Iterator[PageJob]:
+        """Every page to make, in order; nothing is rendered or looked up yet."""
         yield from self._home()
         yield from self._items(urls.ARTICLES, "article.html", self.view.articles)
         yield from self._items(urls.EPISODES, "episode.html", self.view.episodes)
@@ -160,7 +193,7 @@ class PageRenderer:
     def _link(self, path: str) -> Link:
         return make_link(self.view.config, path)
 
-    def _home(self) -> Iterator[Rendered]:
+    def _home(self) -> Iterator[PageJob]:
         view = self.view
         latest = view.episodes[0] if view.episodes else None
         yield self._page(
@@ -168,10 +201,12 @@ class PageRenderer:
             self._link(urls.HOME),
             self.newest,
             lambda: {"structured": json_ld(self._show())},
-            latest_episode=latest,
-            latest_companion=view.companion(latest) if latest else None,
-            episodes=view.episodes[1 : LATEST_EPISODES + 1],
-            articles=view.articles[:LATEST_ARTICLES],
+            lambda: {
+                "latest_episode": latest,
+                "latest_companion": view.companion(latest) if latest else None,
+                "episodes": view.episodes[1 : LATEST_EPISODES + 1],
+                "articles": view.articles[:LATEST_ARTICLES],
+            },
         )
 
     def _show(self) -> dict[str, Any]:
@@ -183,7 +218,7 @@ class PageRenderer:
             else (structured.website(config))
         )
 
-    def _items(self, folder: str, template: str, entries: tuple[Entry, ...]) -> Iterator[Rendered]:
+    def _items(self, folder: str, template: str, entries: tuple[Entry, ...]) -> Iterator[PageJob]:
         """A paginated archive and one page per entry."""
         size = self.view.config.site.page_size
         for page in paginate(entries, size, folder):
@@ -191,13 +226,12 @@ class PageRenderer:
                 f"{folder.rstrip('/')}.html",
                 self._link(page.path),
                 page.items[0].iso_date if page.items else self.newest,
-                entries=page.items,
-                pagination=page,
+                context=_given(entries=page.items, pagination=page),
             )
         for entry in entries:
             yield self._item_page(template, entry)
 
-    def _item_page(self, template: str, entry: Entry) -> Rendered:
+    def _item_page(self, template: str, entry: Entry) -> PageJob:
         config = self.view.config
         describe = structured.article if entry.kind == "article" else structured.episode
         return self._page(
@@ -208,21 +242,29 @@ class PageRenderer:
                 "structured": json_ld(describe(config, entry, self.artwork)),
                 "social": _social(entry),
             },
-            entry=entry,
-            companion=self.view.companion(entry),
-            related=self.view.related(entry) if entry.kind == "article" else [],
+            lambda: {
+                "entry": entry,
+                "companion": self.view.companion(entry),
+                "related": self.view.related(entry) if entry.kind == "article" else [],
+            },
         )
 
-    def _tags(self) -> Iterator[Rendered]:
+    def _tags(self) -> Iterator[PageJob]:
         index = self.view.tag_index()
-        yield self._page("tags.html", self._link(urls.TAGS), self.newest, tags=index)
+        yield self._page(
+            "tags.html", self._link(urls.TAGS), self.newest, context=_given(tags=index)
+        )
         for slug, (name, entries) in index.items():
-            link = self._link(urls.tag(slug))
-            yield self._page("tag.html", link, entries[0].iso_date, tag=name, entries=entries)
+            yield self._page(
+                "tag.html",
+                self._link(urls.tag(slug)),
+                entries[0].iso_date,
+                context=_given(tag=name, entries=entries),
+            )
 
-    def _extras(self) -> Iterator[Rendered]:
+    def _extras(self) -> Iterator[PageJob]:
         yield self._page("search.html", self._link(urls.SEARCH), self.newest)
         yield self._page("404.html", self._link(urls.NOT_FOUND))
         yield self._page("robots.txt", self._link(urls.ROBOTS))
         listed = sorted(self.listed)
-        yield self._page("sitemap.xml", self._link(urls.SITEMAP), urls=listed)
+        yield self._page("sitemap.xml", self._link(urls.SITEMAP), context=_given(urls=listed))

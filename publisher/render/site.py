@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,15 +14,15 @@ from publisher.config.settings import Config
 from publisher.content.model import Site
 from publisher.dates import localize_now
 from publisher.errors import Problem, ProblemsFound
-from publisher.output.tree import OutputTree
+from publisher.output.tree import Deferred, OutputTree, chunks_of
 from publisher.progress import Progress, no_progress
 from publisher.render.assets import AssetMap, collect_assets
-from publisher.render.entries import Link, Picture, SiteView, build_site_view, make_link
+from publisher.render.entries import Link, SiteView, build_site_view, make_link
 from publisher.render.episode_files import add_episode_files
 from publisher.render.feeds import articles_feed, podcast_feed
 from publisher.render.images import ImageMaker, add_pictures
 from publisher.render.page_cache import PageCache, templates_fingerprint
-from publisher.render.pages import PageRenderer, make_environment, theme_dir
+from publisher.render.pages import Looks, PageRenderer, make_environment, theme_dir
 from publisher.render.search import search_index
 from publisher.render.texts import render_texts
 
@@ -69,6 +71,16 @@ def render_moment(
     instead of rendered. ``progress`` hears about the Markdown conversion, the long step.
     """
     cache = cache or BuildCache()
+    tree, view, looks = render_entries(moment, cache, progress)
+    add_pages(tree, moment, view, looks, PageCache(cache, out, page_base_key(moment, view, looks)))
+    return tree
+
+
+def render_entries(
+    moment: Moment, cache: BuildCache, progress: Progress = no_progress
+) -> tuple[OutputTree, SiteView, Looks]:
+    """Everything but the pages and feeds: the static files, tagged audio and images in a
+    tree, the entries as templates see them, and what pages are made with."""
     site, config = moment.site, moment.site.config
     tree = OutputTree()
     assets = collect_assets(theme_dir() / "static", config.root / "templates" / "static", tree)
@@ -78,19 +90,35 @@ def render_moment(
     texts = render_texts(site, cache, progress)
     add_episode_files(site, texts, tree, cache)
     view = add_pictures(site, build_site_view(site, texts, moment.now, tree.size), images)
-    pages = _page_cache(moment, view, assets, (artwork, show_picture), cache, out)
-    renderer = PageRenderer(
-        make_environment(config.root / "templates", cache.folder("templates")),
-        view,
-        assets,
-        artwork,
-        pages,
-        show_picture,
-    )
-    for path, text in renderer.pages():
-        tree.add(path, text)
-    _add_feeds_and_index(site, view, artwork, pages, tree)
-    return tree
+    env = make_environment(config.root / "templates", cache.folder("templates"))
+    return tree, view, Looks(env, assets, artwork, show_picture)
+
+
+def add_pages(
+    tree: OutputTree,
+    moment: Moment,
+    view: SiteView,
+    looks: Looks,
+    pages: PageCache,
+    lazy: bool = False,
+) -> PageRenderer:
+    """Add every page, both feeds and the search index to ``tree``. ``lazy`` (the preview)
+    adds each as content made when first read, so only the pages someone asks for are made."""
+    renderer = PageRenderer(looks, view, pages)
+    if lazy:
+        for job in renderer.jobs():
+            page = functools.partial(renderer.make, job)
+            tree.add(job.path, Deferred("", functools.partial(_made, page)))
+    else:
+        for path, content in renderer.pages():
+            tree.add(path, content)
+    _add_feeds_and_index(moment.site, view, looks.artwork, pages, tree, lazy)
+    return renderer
+
+
+def _made(make: Callable[[], bytes | Deferred]) -> bytes:
+    content = make()
+    return content if isinstance(content, bytes) else b"".join(chunks_of(content))
 
 
 def output_key(moment: Moment, content_key: str, out: Path) -> str:
@@ -101,7 +129,12 @@ def output_key(moment: Moment, content_key: str, out: Path) -> str:
 
 
 def _add_feeds_and_index(
-    site: Site, view: SiteView, artwork: Link | None, pages: PageCache, tree: OutputTree
+    site: Site,
+    view: SiteView,
+    artwork: Link | None,
+    pages: PageCache,
+    tree: OutputTree,
+    lazy: bool = False,
 ) -> None:
     episodes = [e.fingerprint for e in view.episodes]
     articles = [e.fingerprint for e in view.articles]
@@ -119,7 +152,8 @@ def _add_feeds_and_index(
     if not view.episodes:  # no podcast (yet): no feed for apps to subscribe to
         del products[urls.FEED]
     for path, (key, make) in products.items():
-        tree.add(path, pages.product(path, key, make))
+        product = functools.partial(pages.product, path, key, make)
+        tree.add(path, Deferred(key, functools.partial(_made, product)) if lazy else product())
 
 
 def _theme_folders(config: Config) -> list[Path]:
@@ -145,19 +179,18 @@ def due_without_audio(site: Site, now: dt.datetime) -> list[Problem]:
     ]
 
 
-def _page_cache(
-    moment: Moment,
-    view: SiteView,
-    assets: AssetMap,
-    artwork: tuple[Link | None, Picture | None],
-    cache: BuildCache,
-    out: Path | None,
-) -> PageCache:
+def page_base_key(moment: Moment, view: SiteView, looks: Looks) -> str:
+    """What every page's key starts from: the settings, templates, theme files and artwork,
+    and every entry when a template reaches into the whole site (``view``)."""
     config = moment.site.config
     entries = (*view.articles, *view.episodes)
     whole_site = [e.fingerprint for e in entries] if moment.templates_use_view else []
-    base = digest(__version__, repr(config), moment.templates, assets.paths, artwork, whole_site)
-    return PageCache(cache, out, base)
+    artwork = (looks.artwork, looks.show_picture)
+    has_podcast = bool(view.episodes)
+    return digest(
+        __version__, repr(config), moment.templates, looks.assets.paths, artwork, has_podcast,
+        whole_site,
+    )  # fmt: skip
 
 
 def _add_artwork(config: Config, tree: OutputTree) -> Link | None:

@@ -1,0 +1,135 @@
+"""The preview's site in memory: loaded once, patched when an article is saved, and each page
+made only when a browser asks for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from publisher.cache import BuildCache
+from publisher.content.loaders import Project, load_project, reload_article
+from publisher.content.model import Article
+from publisher.dates import localize_now
+from publisher.output.tree import OutputTree
+from publisher.render.entries import SiteView, article_entry
+from publisher.render.page_cache import Kept, PageCache
+from publisher.render.pages import Looks, PageRenderer
+from publisher.render.site import Moment, add_pages, page_base_key, render_entries, site_at
+from publisher.render.texts import render_texts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """One state of the site: what was loaded and rendered, up to the pages."""
+
+    project: Project
+    moment: Moment
+    view: SiteView
+    looks: Looks
+    files: OutputTree
+    """Every file but the pages, feeds and search index."""
+
+
+class LiveSite:
+    """The site as the preview serves it, kept in memory between saves.
+
+    ``tree`` holds every output file; pages, feeds and the search index in it are made when
+    first read, and a page whose inputs did not change since an earlier state is not made
+    again. ``load`` reads the whole site (the cache in ``.publisher-cache/`` spares unchanged
+    files); ``patch`` reads again only the articles an editor saved, when nothing else can
+    have changed.
+    """
+
+    def __init__(self, root: Path, drafts: bool = False) -> None:
+        self.root = root
+        self.drafts = drafts
+        self.cache = BuildCache.open(root)
+        self.kept: Kept = {}
+        self.tree = OutputTree()
+        self.loads = 0
+        """Whole-site loads so far."""
+        self.patches = 0
+        """Saves taken in by reading only the saved articles again."""
+        self._loaded: _Loaded | None = None
+        self._renderers: list[PageRenderer] = []
+
+    @property
+    def pages_rendered(self) -> int:
+        """How many pages, in all states so far, had to be rendered."""
+        return sum(renderer.rendered for renderer in self._renderers)
+
+    def load(self, now: dt.datetime) -> None:
+        """Read the whole site; keep the cache for later builds. Raises on a problem, leaving
+        the last good state in place. Hold the site lock while calling it."""
+        gc.unfreeze()  # the last state's objects may go now
+        project = load_project(self.root, self.cache)
+        for warning in project.warnings:
+            log.warning("%s", warning)
+        moment = site_at(project.site, now, self.drafts)
+        files, view, looks = render_entries(moment, self.cache)
+        self._show(_Loaded(project, moment, view, looks, files))
+        self.cache.save()
+        self.loads += 1
+        # The site stays loaded for many saves: spare the garbage collector from walking it
+        # again at every save (a pause of tens of milliseconds on a large site).
+        gc.freeze()
+
+    def patch(self, now: dt.datetime, saved: list[Path]) -> bool:
+        """Take in the ``saved`` article files alone, if that is all that changed; False when
+        the whole site must be loaded (nothing loaded yet, another kind of file, a release
+        moment passed, or an edit that reaches past the articles' own pages)."""
+        loaded = self._loaded
+        if loaded is None or not saved or not _same_releases(loaded, now):
+            return False
+        project: Project | None = loaded.project
+        for path in saved:
+            project = reload_article(project, path, self.cache) if project else None
+        if project is None:
+            return False
+        for warning in project.warnings:
+            if warning.path in saved:
+                log.warning("%s", warning)
+        site = project.site.visible(localize_now(now, project.config.site.tz), self.drafts)
+        moment = replace(loaded.moment, site=site, now=localize_now(now, project.config.site.tz))
+        edited = [a for a in site.articles if a.source in saved]
+        view = _with_articles(loaded.view, moment, edited, self.cache)
+        self._show(replace(loaded, project=project, moment=moment, view=view))
+        self.patches += 1
+        return True
+
+    def _show(self, loaded: _Loaded) -> None:
+        """Make ``loaded`` the state served: its files, and its pages to be made on request."""
+        tree = OutputTree(dict(loaded.files.files), dict(loaded.files.provisional))
+        key = page_base_key(loaded.moment, loaded.view, loaded.looks)
+        pages = PageCache(self.cache, None, key, self.kept)
+        renderer = add_pages(tree, loaded.moment, loaded.view, loaded.looks, pages, lazy=True)
+        self._renderers.append(renderer)
+        self._loaded, self.tree = loaded, tree
+
+
+def _same_releases(loaded: _Loaded, now: dt.datetime) -> bool:
+    """Whether no article or episode was released (or came due) between the state's moment
+    and ``now``: only then can the state be patched."""
+    site, before = loaded.project.site, loaded.moment.now
+    after = localize_now(now, site.config.site.tz)
+    lo, hi = min(before, after), max(before, after)
+    return not any(lo < item.date <= hi for item in (*site.articles, *site.episodes))
+
+
+def _with_articles(
+    view: SiteView, moment: Moment, articles: list[Article], cache: BuildCache
+) -> SiteView:
+    """``view`` with the entries of ``articles`` (visible ones, read again) made anew."""
+    if not articles:
+        return view
+    config = moment.site.config
+    texts = render_texts(replace(moment.site, articles=tuple(articles), episodes=()), cache)
+    fresh = {
+        a.slug: article_entry(config, a, texts[("article", a.slug)], moment.now) for a in articles
+    }
+    return replace(view, articles=tuple(fresh.get(e.slug, e) for e in view.articles))
