@@ -96,7 +96,8 @@ def reload_article(project: Project, path: Path, cache: BuildCache) -> Project |
     slug, date, draft state or companion, or a problem (loading the whole site says what).
     """
     site = project.site
-    index = next((n for n, a in enumerate(site.articles) if a.source == path), None)
+    name = str(path)
+    index = next((n for n, a in enumerate(site.articles) if str(a.source) == name), None)
     before = cache.items.get(path_key(path))
     if index is None or before is None or not path.is_file():
         return None

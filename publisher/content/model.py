@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from publisher.config.person import Person
@@ -108,15 +109,13 @@ class Site:
     ledger: Ledger = field(default_factory=Ledger)
     content_key: str = ""
     """A hash of every source the site was loaded from (empty when it is not known)."""
-    _by_slug: dict[tuple[str, str], Item] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
-    def __post_init__(self) -> None:
-        for article in self.articles:
-            self._by_slug[("article", article.slug)] = article
-        for episode in self.episodes:
-            self._by_slug[("episode", episode.slug)] = episode
+    @cached_property
+    def _by_slug(self) -> dict[tuple[str, str], Item]:
+        """Made on the first lookup: sites made on the way (``visible``, ``replace``) need none."""
+        found: dict[tuple[str, str], Item] = {("article", a.slug): a for a in self.articles}
+        found.update({("episode", e.slug): e for e in self.episodes})
+        return found
 
     def visible(self, now: dt.datetime, include_unreleased: bool = False) -> Site:
         """The site as listeners see it at ``now``: unreleased items and links to them removed."""

@@ -16,6 +16,7 @@ from publisher.content.mediatypes import content_type
 from publisher.errors import PublisherError
 from publisher.files import file_chunks
 from publisher.output.tree import Deferred, OutputTree, Spliced, normalize_output_path, size_of
+from publisher.storage.headers import cache_kind
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ PROBLEMS_STYLE = (
     "margin:0;padding:1em 1.5em;background:#fff0f0;color:#600;border-bottom:4px solid #c00;"
     "font:14px/1.5 monospace;white-space:pre-wrap;text-align:left"
 )
+IMMUTABLE = "max-age=31536000, immutable"
 EMPTY_PAGE = (
     b'<!doctype html><html><head><meta charset="utf-8"><title>Build failed</title>'
     b"</head><body></body></html>"
@@ -174,7 +176,8 @@ class Handler(BaseHTTPRequestHandler):
         kind = content_type(wanted)
         if wanted.endswith(".html") and isinstance(content, bytes):
             content = with_page_extras(content, self.preview.state, self.preview.problems)
-        self._send(200, kind, content, send_body, self.headers.get("Range"))
+        immutable = cache_kind(wanted) == "assets"  # named by their content: kept across reloads
+        self._send(200, kind, content, send_body, self.headers.get("Range"), immutable)
 
     def _not_found(self, tree: OutputTree, send_body: bool) -> None:
         if "404.html" in tree:
@@ -192,12 +195,13 @@ class Handler(BaseHTTPRequestHandler):
         content: bytes | Path | Spliced,
         send_body: bool = True,
         ranges: str | None = None,
+        immutable: bool = False,
     ) -> None:
         """Answer with ``content`` or the part of it ``ranges`` asks for; a file is read
         from disk piece by piece as it is sent."""
         size = size_of(content)
         wanted = requested_range(ranges, size) if status == 200 else None
-        if not self._start(status, kind, size, wanted) or not send_body:
+        if not self._start(status, kind, size, wanted, immutable) or not send_body:
             return
         try:
             for chunk in span_chunks(content, wanted or range(size)):
@@ -208,7 +212,9 @@ class Handler(BaseHTTPRequestHandler):
             log.debug("stopped sending %s (%s)", self.path, err)
             self.close_connection = True
 
-    def _start(self, status: int, kind: str, size: int, wanted: range | None) -> bool:
+    def _start(
+        self, status: int, kind: str, size: int, wanted: range | None, immutable: bool = False
+    ) -> bool:
         """Send the status and headers; False if the part ``wanted`` does not exist (416)."""
         if wanted is not None and not wanted:
             self.send_response(416)
@@ -220,7 +226,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(wanted) if wanted else size))
         self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", IMMUTABLE if immutable else "no-store")
         if wanted:
             self.send_header("Content-Range", f"bytes {wanted.start}-{wanted.stop - 1}/{size}")
         self.end_headers()

@@ -3,6 +3,7 @@ made only when a browser asks for it."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 import logging
@@ -33,6 +34,8 @@ class _Loaded:
     looks: Looks
     files: OutputTree
     """Every file but the pages, feeds and search index."""
+    releases: tuple[dt.datetime, ...]
+    """The date of every article and episode, sorted (a patch changes none)."""
 
 
 class LiveSite:
@@ -72,7 +75,9 @@ class LiveSite:
             log.warning("%s", warning)
         moment = site_at(project.site, now, self.drafts)
         files, view, looks = render_entries(moment, self.cache)
-        self._show(_Loaded(project, moment, view, looks, files))
+        items = (*project.site.articles, *project.site.episodes)
+        releases = tuple(sorted(item.date for item in items))
+        self._show(_Loaded(project, moment, view, looks, files, releases))
         self.cache.save()
         self.loads += 1
         # The site stays loaded for many saves: spare the garbage collector from walking it
@@ -96,7 +101,8 @@ class LiveSite:
                 log.warning("%s", warning)
         site = project.site.visible(localize_now(now, project.config.site.tz), self.drafts)
         moment = replace(loaded.moment, site=site, now=localize_now(now, project.config.site.tz))
-        edited = [a for a in site.articles if a.source in saved]
+        names = {str(path) for path in saved}
+        edited = [a for a in site.articles if str(a.source) in names]
         view = _with_articles(loaded.view, moment, edited, self.cache)
         self._show(replace(loaded, project=project, moment=moment, view=view))
         self.patches += 1
@@ -115,10 +121,10 @@ class LiveSite:
 def _same_releases(loaded: _Loaded, now: dt.datetime) -> bool:
     """Whether no article or episode was released (or came due) between the state's moment
     and ``now``: only then can the state be patched."""
-    site, before = loaded.project.site, loaded.moment.now
-    after = localize_now(now, site.config.site.tz)
+    before = loaded.moment.now
+    after = localize_now(now, loaded.project.config.site.tz)
     lo, hi = min(before, after), max(before, after)
-    return not any(lo < item.date <= hi for item in (*site.articles, *site.episodes))
+    return bisect.bisect_right(loaded.releases, lo) == bisect.bisect_right(loaded.releases, hi)
 
 
 def _with_articles(
