@@ -17,13 +17,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publisher import __version__
 from publisher.cache import CACHE_DIR, digest, load_stored, store
 from publisher.config.settings import Config
-from publisher.content.model import Site
 from publisher.dates import localize_now
 from publisher.errors import Problem
+
+if TYPE_CHECKING:  # loading the model's modules is most of a reused run's own imports
+    from publisher.content.model import Site
 
 log = logging.getLogger(__name__)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from publisher import urls
 from publisher.cache import BuildCache
-from publisher.content.audio import AudioInfo
 from publisher.content.ledger import Ledger, PublishedAudio, PublishedEpisode
-from publisher.content.model import Episode, Site
 from publisher.output.tree import Deferred, OutputTree
 from publisher.storage.base import FileState
+
+if TYPE_CHECKING:  # a publish that reuses its checks pins the ledger without loading the model
+    from publisher.content.audio import AudioInfo
+    from publisher.content.model import Episode, Site
 
 
 def updated_ledger(
