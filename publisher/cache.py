@@ -26,9 +26,10 @@ CACHE_DIR = ".publisher-cache"
 CACHE_FILE = "build.pickle"
 TEXTS_FILE = "texts.pickle"  # the bulk; read only when something must be rendered
 IMAGES_DIR = "images"  # resized copies and share images, one file per key
-# The fields and types of every dataclass the cache pickles (loaded items, rendered Markdown),
-# fingerprinted; tests/test_cache_shape.py fails with the new value when one changes shape.
-MODEL_SHAPE = "6a3bda0321446cf0"
+# The fields and types of every dataclass the cache pickles (loaded items, rendered Markdown,
+# kept check results), fingerprinted; tests/test_cache_shape.py fails with the new value when
+# one changes shape.
+MODEL_SHAPE = "2a3c6425ee841594"
 # Bump the number when what is cached changes meaning (e.g. how Markdown renders).
 FORMAT = f"publisher {__version__} cache 4 {MODEL_SHAPE}"
 
@@ -223,6 +224,16 @@ def _unchanged(name: str, size: int, mtime_ns: int) -> bool:
     except OSError:
         return False
     return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns)
+
+
+def load_stored(path: Path) -> dict[str, Any] | None:
+    """What :func:`store` kept in ``path``; ``None`` when missing, damaged or another version's."""
+    return _load(path)
+
+
+def store(path: Path, data: dict[str, Any]) -> None:
+    """Keep ``data`` in ``path`` atomically, marked with this version's cache format."""
+    _store(path, data)
 
 
 def _load(path: Path) -> dict[str, Any] | None:

@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from publisher.cache import FORMAT, MODEL_SHAPE, BuildCache
+from publisher.checks.memo import Checked
 from publisher.content.model import Article, Episode
 from publisher.errors import Problem
 from publisher.render.markup import RenderedText
 from tests.conftest import SiteFactory, build_site
 from tests.test_feed_standards import full_site  # noqa: F401  (a fixture)
 
-# What BuildCache holds: loaded items with their problems, and rendered Markdown.
-PICKLED: tuple[type, ...] = (Article, Episode, Problem, RenderedText)
+# What BuildCache holds: loaded items with their problems, and rendered Markdown; and the
+# check results kept beside it (publisher.checks.memo).
+PICKLED: tuple[type, ...] = (Article, Episode, Problem, RenderedText, Checked)
 
 
 def type_name(hint: Any) -> str:

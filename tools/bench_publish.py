@@ -6,8 +6,10 @@ Run with `make bench`, or alone:
 
 Both upload a synthetic site to moto's S3 server through tools/latency_proxy.py (60 ms per
 request by default, like a store on another continent): the first upload, an upload with
-nothing changed, and one new episode (a 30 MB MP3) with its article. The table gives each
-tool's wall time, publisher's time over aws's, and the requests each made, per method.
+nothing changed (twice: the first upload wrote published.toml, so the first of them checks
+the site again; the second reuses those checks), and one new episode (a 30 MB MP3) with its
+article. The table gives each tool's wall time, publisher's time over aws's, and the requests
+each made, per method.
 publisher's times include its own build and check (which find nothing to rebuild, as the
 site was built just before). awscli is installed into .bench/awscli on first use.
 """
@@ -37,7 +39,12 @@ from tools.synthetic_site import generate  # noqa: E402
 WORK = REPO / ".bench"
 NOW = "2026-01-01"
 METHODS = ("LIST", "GET", "HEAD", "PUT", "POST", "DELETE")
-TARGETS = {"first upload": 2.0, "nothing changed": 0.5, "one new episode": 0.5}
+TARGETS = {
+    "first upload": 2.0,
+    "nothing changed": 0.5,
+    "nothing changed, again": 0.5,
+    "one new episode": 0.5,
+}
 """The issue's goals: how many times faster than aws publisher should be (or at most as slow)."""
 
 
@@ -133,7 +140,8 @@ def main() -> None:
 
         scenario("first upload", first_build)
         files = sum(1 for p in (site / "_site").rglob("*") if p.is_file())
-        scenario("nothing changed", lambda: None)
+        scenario("nothing changed", lambda: None)  # published.toml changed: checked again
+        scenario("nothing changed, again", lambda: None)  # the last publish's checks hold
 
         def new_episode() -> None:
             add_episode(site, args.episodes + 1, args.episode_mb)

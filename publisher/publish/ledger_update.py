@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from publisher import urls
 from publisher.cache import BuildCache
-from publisher.content.audio import AudioInfo
 from publisher.content.ledger import Ledger, PublishedAudio, PublishedEpisode
-from publisher.content.model import Episode, Site
 from publisher.output.tree import Deferred, OutputTree
 from publisher.storage.base import FileState
+
+if TYPE_CHECKING:  # a publish that reuses its checks pins the ledger without loading the model
+    from publisher.content.audio import AudioInfo
+    from publisher.content.model import Episode, Site
 
 
 def updated_ledger(
@@ -75,17 +78,21 @@ file keeps the head it was published with."""
 
 
 def pin_legacy_releases(site: Site, inventory: Mapping[str, FileState]) -> Site:
+    """``site`` with its ledger pinned (see :func:`pin_legacy_ledger`)."""
+    return replace(site, ledger=pin_legacy_ledger(site.ledger, inventory))
+
+
+def pin_legacy_ledger(ledger: Ledger, inventory: Mapping[str, FileState]) -> Ledger:
     """Give files released under an older ``published.toml`` (no SHA-256 recorded) the hash
     the target holds, so they keep those bytes like every other released file."""
-    ledger = site.ledger
-    for slug, entry in site.ledger.episodes.items():
+    episodes = {}
+    for slug, entry in ledger.episodes.items():
         files = [
             _pinned(audio, inventory.get(urls.episode_file(slug, audio.name)))
             for audio in (entry.audio, *entry.alternates)
         ]
-        pinned = replace(entry, audio=files[0], alternates=tuple(files[1:]))
-        ledger = ledger.with_episode(slug, pinned)
-    return replace(site, ledger=ledger)
+        episodes[slug] = replace(entry, audio=files[0], alternates=tuple(files[1:]))
+    return replace(ledger, episodes=episodes)
 
 
 def _pinned(audio: PublishedAudio, remote: FileState | None) -> PublishedAudio:

@@ -6,53 +6,28 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from publisher import urls
-from publisher.cache import BuildCache
-from publisher.checks.identity import compare_with_live, record_unpublished, with_unpublished
-from publisher.checks.rehearsal import rehearse
-from publisher.checks.run import check_rendered
-from publisher.config.settings import Config
-from publisher.content.ledger import Ledger, write_ledger
-from publisher.content.loaders import Project, load_project
-from publisher.errors import Problem, ProblemsFound, StorageError
-from publisher.output.tree import OutputTree
-from publisher.output.writer import BuiltFiles, write_tree
-from publisher.publish.ledger_update import pin_legacy_releases, updated_ledger
-from publisher.publish.plan import PHASES, Plan, Upload, plan_sync
-from publisher.render.released import fetch_released_heads
-from publisher.render.site import render_site
+from publisher.checks.memo import Checked, context_key, output_unchanged, recall, sources_key
+from publisher.config.settings import Config, load_config
+from publisher.content.ledger import write_ledger
+from publisher.errors import StorageError
+from publisher.publish.plan import PHASES, Upload
+from publisher.publish.prepared import (
+    SHOWN_FAILURES,
+    PreparedPublish,
+    PublishRequest,
+    reused_publish,
+)
 from publisher.storage.base import DEFAULT_TARGET, LOCK_NAME, FileState, Target, lock_refusal
-from publisher.storage.headers import headers_for
 from publisher.storage.lock import LockHolder
 from publisher.storage.targets import open_target
 
+__all__ = ["PreparedPublish", "prepare_publish", "run_publish"]
+
 log = logging.getLogger(__name__)
 
-SHOWN_FAILURES = 5
-
 OnUpload = Callable[[Upload], None]
-
-
-@dataclass(frozen=True)
-class PreparedPublish:
-    """A built and checked site, the target, and the plan to bring the target up to date."""
-
-    config: Config
-    out: Path
-    target: Target
-    local: dict[str, FileState]
-    remote: dict[str, FileState]
-    plan: Plan
-    ledger: Ledger
-    verified: int = 0
-    """How many files the manifest did not cover and were inspected one by one."""
-    target_url: str | None = None
-    """The target as the command line named it, if it did."""
-    verify: bool = False
-    """The target was listed, not taken at its manifest's word: the manifest is written anew."""
 
 
 def prepare_publish(
@@ -70,138 +45,40 @@ def prepare_publish(
     ``target_url`` defaults to ``[publish] target`` (relative to the site), then ``_publish/``.
     ``unpublish`` names live episodes the editor takes out of the feed on purpose. ``verify``
     lists the target instead of trusting its manifest, so changes made by hand are repaired.
+    When nothing the last publish's checks depend on has changed, their result is reused.
     """
-    cache = BuildCache.open(root)
-    project = load_project(root, cache)
-    config = project.config
-    url = target_url or config.publish.target or DEFAULT_TARGET
-    target = open_target(url, config.publish, Path.cwd() if target_url else root)
-    inventory = target.inventory(verify)
-    site = with_unpublished(pin_legacy_releases(project.site, inventory), unpublish)
-    project = replace(project, site=site)
+    config, _ = load_config(root)  # its warnings are said with the checks'
     out = out or root / "_site"
-    tree = _checked_tree(project, now, target, cache, out)
-    local = _local_states(write_tree(tree, out, root, cache), config)
-    cache.save()
-    remote, verified = _verified(target, inventory, local)
-    if verify:
-        _report_strangers(target, remote, local, prune)
-    live = _live_feed(target, remote, local, tree, unpublish)
-    _raise_errors(compare_with_live(site, tree, live, target.description + urls.FEED, unpublish))
-    plan = _plan(local, remote, prune, force, config, target)
-    shas = {path: state.sha256 or "" for path, state in local.items()}
-    ledger = updated_ledger(site, tree, site.ledger, cache, shas)
-    ledger = record_unpublished(ledger, live, config, unpublish)
-    return PreparedPublish(
-        config, out, target, local, remote, plan, ledger, verified, target_url, verify
+    request = PublishRequest(root, now, out, target_url, prune, force, unpublish, verify)
+    url = target_url or config.publish.target or DEFAULT_TARGET
+    base = Path.cwd() if target_url else root
+    context = context_key(
+        "publish", root, str(out.resolve()), url, str(base.resolve()), sorted(unpublish)
     )
+    kept = Checked(context, sources_key(config), (), 0)  # before anything else is read
+    opened: list[tuple[Target, dict[str, FileState]]] = []
+
+    def open_inventory(settings: Config) -> tuple[Target, dict[str, FileState]]:
+        if not opened:
+            target = open_target(url, settings.publish, base)
+            opened.append((target, target.inventory(verify)))
+        return opened[0]
+
+    last = recall(root, "publish")
+    if last is not None and not unpublish and _holds(last, kept, config, now, out):
+        prepared = reused_publish(request, last, config, *open_inventory(config))
+        if prepared is not None:
+            return prepared
+    from publisher.publish.checked import checked_publish  # rendering loads only when needed
+
+    return checked_publish(request, kept, open_inventory)
 
 
-def _checked_tree(
-    project: Project, now: dt.datetime, target: Target, cache: BuildCache, out: Path
-) -> OutputTree:
-    """The site rendered and checked; problems of later releases are warnings now."""
-    tree = _render_keeping_released(project, now, target, cache, out)
-    problems = check_rendered(project, tree, cache)
-    _raise_errors(problems)
-    for release in rehearse(project, now, problems, cache):
-        for problem in release.problems:
-            log.warning(
-                "%s%s", problem, " (it would stop that release)" if problem.is_error else ""
-            )
-    return tree
-
-
-def _plan(
-    local: dict[str, FileState],
-    remote: dict[str, FileState],
-    prune: bool,
-    force: bool,
-    config: Config,
-    target: Target,
-) -> Plan:
-    plan = plan_sync(local, remote, prune)
-    limit = config.publish.max_deletes
-    if len(plan.deletes) > limit and not force:
-        raise StorageError(
-            f"--prune would delete {len(plan.deletes)} objects, more than the limit of {limit} "
-            "([publish] max_deletes); check the target is right, then run again with --force",
-            target.description,
-        )
-    return plan
-
-
-def _render_keeping_released(
-    project: Project, now: dt.datetime, target: Target, cache: BuildCache, out: Path
-) -> OutputTree:
-    """Render the site; released audio whose published tag is not cached yet is read back
-    from ``target`` first, so its bytes stay as published."""
-    tree = render_site(project.site, now, cache=cache, out=out)
-    if not tree.provisional:
-        return tree
-    _raise_errors(fetch_released_heads(target, tree, cache))
-    return render_site(project.site, now, cache=cache, out=out)
-
-
-def _raise_errors(problems: list[Problem]) -> None:
-    if any(p.is_error for p in problems):
-        raise ProblemsFound(problems)
-    for problem in problems:
-        log.warning("%s", problem)
-
-
-def _local_states(built: BuiltFiles, config: Config) -> dict[str, FileState]:
-    overrides = config.publish.cache_control
-    states = {}
-    for path, info in built.items():
-        headers = headers_for(path, overrides)
-        states[path] = FileState(
-            info.size, info.sha256, headers.content_type, headers.cache_control
-        )
-    return states
-
-
-def _verified(
-    target: Target, inventory: dict[str, FileState], local: dict[str, FileState]
-) -> tuple[dict[str, FileState], int]:
-    """The target's inventory; files it cannot vouch for but whose size matches are inspected."""
-    remote = dict(inventory)
-    unknown = [
-        path
-        for path, state in remote.items()
-        if state.sha256 is None and path in local and local[path].size == state.size
-    ]
-    if unknown:
-        log.info("verifying %d file(s) the manifest does not cover", len(unknown))
-        remote.update(target.inspect(unknown))
-    return remote, len(unknown)
-
-
-def _live_feed(
-    target: Target,
-    remote: dict[str, FileState],
-    local: dict[str, FileState],
-    tree: OutputTree,
-    unpublish: frozenset[str],
-) -> bytes | None:
-    """The live podcast feed to compare the new one with. When the target vouches that it has
-    the new feed's bytes already, there is nothing to compare and nothing is fetched."""
-    live, new = remote.get(urls.FEED), local.get(urls.FEED)
-    if live is None or new is None or live.sha256 is None or live.sha256 != new.sha256:
-        return target.read(urls.FEED)
-    return tree.read(urls.FEED) if unpublish else None  # the same feed: it names the live items
-
-
-def _report_strangers(
-    target: Target, remote: dict[str, FileState], local: dict[str, FileState], prune: bool
-) -> None:
-    """Say which files at the target are not part of the site (``--prune`` deletes them)."""
-    strangers = sorted(set(remote) - set(local))
-    action = "deleting it (--prune)" if prune else "--prune deletes it"
-    for path in strangers[:SHOWN_FAILURES]:
-        log.warning("%s%s: not part of the site; %s", target.description, path, action)
-    if len(strangers) > SHOWN_FAILURES:
-        log.warning("... and %d more not part of the site", len(strangers) - SHOWN_FAILURES)
+def _holds(last: Checked, kept: Checked, config: Config, now: dt.datetime, out: Path) -> bool:
+    """Whether the last publish's result still holds, and its built folder is as it left it."""
+    return last.holds(kept.context, kept.sources, now, config.site.tz) and output_unchanged(
+        out, last.files
+    )
 
 
 def run_publish(
