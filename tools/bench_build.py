@@ -198,10 +198,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--episodes", type=int, default=1000)
+    parser.add_argument(
+        "--compare-only", action="store_true", help="only the clean builds beside Hugo and Pelican"
+    )
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     print(f"Build benchmark on {os.cpu_count()} cores")
-    incremental(args.articles, args.episodes, args.runs)
+    if not args.compare_only:
+        incremental(args.articles, args.episodes, args.runs)
     compare(args.articles, args.runs)
 
 
