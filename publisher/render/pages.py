@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -19,12 +21,31 @@ from publisher.render.entries import Entry, Link, Picture, SiteView, make_link
 from publisher.render.page_cache import PageCache
 from publisher.render.pagination import paginate
 from publisher.render.structured import json_ld
+from publisher.render.workers import share_inherited
 
 log = logging.getLogger(__name__)
 
 Rendered = tuple[str, bytes | Deferred]
 LATEST_ARTICLES = 6
 LATEST_EPISODES = 5
+# Pages per chunk (about 0.6 ms each), and below how many a helper costs more than it saves.
+PAGES_CHUNK = 32
+PAGES_THRESHOLD = 128
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """A page to render: not in the last build, or changed since."""
+
+    path: str
+    key: str | None
+    template: str
+    page: Link
+    context: dict[str, Any]
+    derived: Callable[[], dict[str, Any]] | None
+
+    def extra(self) -> dict[str, Any]:
+        return self.derived() if self.derived else {}
 
 
 def theme_dir() -> Path:
@@ -128,8 +149,8 @@ class PageRenderer:
         lastmod: str | None = None,
         derived: Callable[[], dict[str, Any]] | None = None,
         **context: Any,
-    ) -> Rendered:
-        """(path, content) of one page, taken from the last build when its key is unchanged.
+    ) -> Rendered | PageJob:
+        """(path, content) of one page when the last build's is still good, else its job.
 
         A page with a ``lastmod`` date is listed in the sitemap. ``derived`` makes context that
         follows from ``context`` and the settings alone, so it is left out of the key and made
@@ -138,29 +159,52 @@ class PageRenderer:
         path = urls.page(page.path) if page.path.endswith("/") or not page.path else page.path
         if lastmod is not None:
             self.listed.append((page.abs_url, lastmod))
+        key = None
         if self.cache is not None:
             key = self.cache.key(path, template, {"page": page, **context})
             known = self.cache.get(path, key)
             if known is not None:
                 return path, known
-        extra = derived() if derived else {}
-        data = self.render(template, page, **context, **extra).encode()
-        if self.cache is not None:
-            self.cache.put(path, key, data)
-        return path, data
+        return PageJob(path, key, template, page, context, derived)
 
-    def pages(self) -> Iterator[Rendered]:
-        """Every HTML page, sitemap and robots.txt as (output path, text)."""
-        yield from self._home()
-        yield from self._items(urls.ARTICLES, "article.html", self.view.articles)
-        yield from self._items(urls.EPISODES, "episode.html", self.view.episodes)
-        yield from self._tags()
-        yield from self._extras()
+    def _render_jobs(self, jobs: list[PageJob]) -> list[bytes]:
+        return [
+            self.render(job.template, job.page, **job.context, **job.extra()).encode()
+            for job in jobs
+        ]
+
+    def pages(self, workers: int | None = None) -> list[Rendered]:
+        """Every HTML page, sitemap and robots.txt as (output path, content).
+
+        Pages not taken from the last build are rendered on every core (``workers`` caps the
+        processes; see ``workers.py``); all but the sitemap first, as it lists the others.
+        """
+        planned = [*self._home(), *self._items_of_both(), *self._tags(), *self._extras()]
+        planned.append(self._sitemap())
+        jobs = [job for job in planned if isinstance(job, PageJob)]
+        for template in sorted({job.template for job in jobs}):
+            # Compiled once, before any helper starts; a mistake is reported when rendering.
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(template)
+        made = iter(share_inherited(self._render_jobs, jobs, PAGES_CHUNK, PAGES_THRESHOLD, workers))
+        rendered: list[Rendered] = []
+        for item in planned:
+            if isinstance(item, PageJob):
+                data = next(made)
+                if self.cache is not None:
+                    self.cache.put(item.path, item.key, data)
+                item = (item.path, data)
+            rendered.append(item)
+        return rendered
 
     def _link(self, path: str) -> Link:
         return make_link(self.view.config, path)
 
-    def _home(self) -> Iterator[Rendered]:
+    def _items_of_both(self) -> Iterator[Rendered | PageJob]:
+        yield from self._items(urls.ARTICLES, "article.html", self.view.articles)
+        yield from self._items(urls.EPISODES, "episode.html", self.view.episodes)
+
+    def _home(self) -> Iterator[Rendered | PageJob]:
         view = self.view
         latest = view.episodes[0] if view.episodes else None
         yield self._page(
@@ -183,7 +227,9 @@ class PageRenderer:
             else (structured.website(config))
         )
 
-    def _items(self, folder: str, template: str, entries: tuple[Entry, ...]) -> Iterator[Rendered]:
+    def _items(
+        self, folder: str, template: str, entries: tuple[Entry, ...]
+    ) -> Iterator[Rendered | PageJob]:
         """A paginated archive and one page per entry."""
         size = self.view.config.site.page_size
         for page in paginate(entries, size, folder):
@@ -197,7 +243,7 @@ class PageRenderer:
         for entry in entries:
             yield self._item_page(template, entry)
 
-    def _item_page(self, template: str, entry: Entry) -> Rendered:
+    def _item_page(self, template: str, entry: Entry) -> Rendered | PageJob:
         config = self.view.config
         describe = structured.article if entry.kind == "article" else structured.episode
         return self._page(
@@ -213,16 +259,18 @@ class PageRenderer:
             related=self.view.related(entry) if entry.kind == "article" else [],
         )
 
-    def _tags(self) -> Iterator[Rendered]:
+    def _tags(self) -> Iterator[Rendered | PageJob]:
         index = self.view.tag_index()
         yield self._page("tags.html", self._link(urls.TAGS), self.newest, tags=index)
         for slug, (name, entries) in index.items():
             link = self._link(urls.tag(slug))
             yield self._page("tag.html", link, entries[0].iso_date, tag=name, entries=entries)
 
-    def _extras(self) -> Iterator[Rendered]:
+    def _extras(self) -> Iterator[Rendered | PageJob]:
         yield self._page("search.html", self._link(urls.SEARCH), self.newest)
         yield self._page("404.html", self._link(urls.NOT_FOUND))
         yield self._page("robots.txt", self._link(urls.ROBOTS))
-        listed = sorted(self.listed)
-        yield self._page("sitemap.xml", self._link(urls.SITEMAP), urls=listed)
+
+    def _sitemap(self) -> Rendered | PageJob:
+        """The sitemap, planned once every other page is (and so listed)."""
+        return self._page("sitemap.xml", self._link(urls.SITEMAP), urls=sorted(self.listed))

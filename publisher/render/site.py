@@ -52,9 +52,11 @@ def render_site(
     cache: BuildCache | None = None,
     out: Path | None = None,
     progress: Progress = no_progress,
+    workers: int | None = None,
 ) -> OutputTree:
     """Every output file of the site as listeners see it at ``now``, in memory."""
-    return render_moment(site_at(site, now, include_unreleased), cache, out, progress)
+    moment = site_at(site, now, include_unreleased)
+    return render_moment(moment, cache, out, progress, workers)
 
 
 def render_moment(
@@ -62,11 +64,14 @@ def render_moment(
     cache: BuildCache | None = None,
     out: Path | None = None,
     progress: Progress = no_progress,
+    workers: int | None = None,
 ) -> OutputTree:
     """Render ``moment``: static files, tagged audio, pages, feeds and the search index.
 
     With a ``cache`` and the ``out`` folder of the last build, unchanged pages are read back
     instead of rendered. ``progress`` hears about the Markdown conversion, the long step.
+    ``workers`` caps the processes sharing the work (``None``: one per core; 1: this one).
+    The output is the same byte for byte whatever their number.
     """
     cache = cache or BuildCache()
     site, config = moment.site, moment.site.config
@@ -75,7 +80,7 @@ def render_moment(
     artwork = _add_artwork(config, tree)
     images = ImageMaker(config, cache, tree)
     show_picture = images.artwork()
-    texts = render_texts(site, cache, progress)
+    texts = render_texts(site, cache, progress, workers)
     add_episode_files(site, texts, tree, cache)
     view = add_pictures(site, build_site_view(site, texts, moment.now, tree.size), images)
     pages = _page_cache(moment, view, assets, (artwork, show_picture), cache, out)
@@ -87,7 +92,7 @@ def render_moment(
         pages,
         show_picture,
     )
-    for path, text in renderer.pages():
+    for path, text in renderer.pages(workers):
         tree.add(path, text)
     _add_feeds_and_index(site, view, artwork, pages, tree)
     return tree
