@@ -82,7 +82,8 @@ def render_moment(
     show_picture = images.artwork()
     texts = render_texts(site, cache, progress, workers)
     add_episode_files(site, texts, tree, cache)
-    view = add_pictures(site, build_site_view(site, texts, moment.now, tree.size), images)
+    view = build_site_view(site, texts, moment.now, tree.size)
+    view = add_pictures(site, view, images, workers)
     pages = _page_cache(moment, view, assets, (artwork, show_picture), cache, out)
     renderer = PageRenderer(
         make_environment(config.root / "templates", cache.folder("templates")),
