@@ -155,7 +155,7 @@ def _collect(
     done: dict[int, list[R]],
     total: int,
     results: multiprocessing.Queue[tuple[int, list[R] | None]],
-    helpers: list[multiprocessing.process.BaseProcess],
+    helpers: Sequence[multiprocessing.process.BaseProcess],
 ) -> None:
     """Take the helpers' results until every chunk is in or no helper is left to send one."""
     while len(done) < total:
