@@ -26,10 +26,12 @@ def build(
     now: dt.datetime,
     include_unreleased: bool = False,
     progress: Progress = no_progress,
+    workers: int | None = None,
 ) -> BuiltFiles:
     """Load, render and write the site into ``out``; return the manifest of ``out``.
 
-    Work from earlier builds is reused through ``.publisher-cache/`` in the site.
+    Work from earlier builds is reused through ``.publisher-cache/`` in the site. ``workers``
+    caps the processes rendering (``None``: one per core; 1: this process alone).
     """
     cache = BuildCache.open(root)
     project = load_project(root, cache)
@@ -40,7 +42,7 @@ def build(
     if key == cache.last_key and output_intact(out, cache):
         log.info("nothing changed since the last build")
         return {path: FileInfo(*info) for path, info in cache.last_built.items()}
-    tree = render_moment(moment, cache, out, progress)
+    tree = render_moment(moment, cache, out, progress, workers)
     for warning in provisional_warnings(tree):
         log.warning("%s", warning)
     built = write_tree(tree, out, root, cache)

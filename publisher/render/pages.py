@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,12 +21,16 @@ from publisher.render.entries import Entry, Link, Picture, SiteView, make_link
 from publisher.render.page_cache import PageCache
 from publisher.render.pagination import paginate
 from publisher.render.structured import json_ld
+from publisher.render.workers import share_inherited
 
 log = logging.getLogger(__name__)
 
 Rendered = tuple[str, bytes | Deferred]
 LATEST_ARTICLES = 6
 LATEST_EPISODES = 5
+# Pages per chunk (about 0.6 ms each), and below how many a helper costs more than it saves.
+PAGES_CHUNK = 32
+PAGES_THRESHOLD = 128
 
 
 def theme_dir() -> Path:
@@ -109,6 +114,15 @@ class PageJob:
     derived: Callable[[], dict[str, Any]] | None = None
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A page the last build cannot give: to be rendered, then kept under ``key``."""
+
+    job: PageJob
+    key: str | None
+    context: dict[str, Any]
+
+
 class PageRenderer:
     """Renders every page of one build with shared template globals."""
 
@@ -171,16 +185,51 @@ class PageRenderer:
             known = self.cache.get(job.path, key)
             if known is not None:
                 return known
-        extra = job.derived() if job.derived else {}
-        data = self.render(job.template, job.page, **context, **extra).encode()
+        data = self._render_job(job, context)
         self.rendered += 1
         if self.cache is not None:
             self.cache.put(job.path, key, data)
         return data
 
-    def pages(self) -> Iterator[Rendered]:
-        """Every HTML page, sitemap and robots.txt as (output path, content)."""
-        return ((job.path, self.make(job)) for job in self.jobs())
+    def pages(self, workers: int | None = None) -> list[Rendered]:
+        """Every HTML page, sitemap and robots.txt as (output path, content).
+
+        Pages not taken from the last build are rendered on every core (``workers`` caps the
+        processes; see ``workers.py``).
+        """
+        planned: list[Rendered | _Pending] = []
+        for job in self.jobs():
+            context = job.context()
+            key = self.cache.key(job.path, job.template, {"page": job.page, **context}) if (
+                self.cache is not None
+            ) else None  # fmt: skip
+            known = self.cache.get(job.path, key) if self.cache is not None else None
+            planned.append((job.path, known) if known is not None else _Pending(job, key, context))
+        pending = [item for item in planned if isinstance(item, _Pending)]
+        for template in sorted({item.job.template for item in pending}):
+            # Compiled once, before any helper starts; a mistake is reported when rendering.
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(template)
+        made = iter(
+            share_inherited(self._render_all, pending, PAGES_CHUNK, PAGES_THRESHOLD, workers)
+        )
+        rendered: list[Rendered] = []
+        for item in planned:
+            if isinstance(item, _Pending):
+                data = next(made)
+                self.rendered += 1
+                if self.cache is not None:
+                    self.cache.put(item.job.path, item.key, data)
+                item = (item.job.path, data)
+            rendered.append(item)
+        return rendered
+
+    def _render_all(self, pending: list[_Pending]) -> list[bytes]:
+        return [self._render_job(item.job, item.context) for item in pending]
+
+    def _render_job(self, job: PageJob, context: dict[str, Any]) -> bytes:
+        extra = job.derived() if job.derived else {}
+        return self.render(job.template, job.page, **context, **extra).encode()
 
     def jobs(self) -> Iterator[PageJob]:
         """Every page to make, in order; nothing is rendered or looked up yet."""

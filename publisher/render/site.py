@@ -54,9 +54,11 @@ def render_site(
     cache: BuildCache | None = None,
     out: Path | None = None,
     progress: Progress = no_progress,
+    workers: int | None = None,
 ) -> OutputTree:
     """Every output file of the site as listeners see it at ``now``, in memory."""
-    return render_moment(site_at(site, now, include_unreleased), cache, out, progress)
+    moment = site_at(site, now, include_unreleased)
+    return render_moment(moment, cache, out, progress, workers)
 
 
 def render_moment(
@@ -64,20 +66,27 @@ def render_moment(
     cache: BuildCache | None = None,
     out: Path | None = None,
     progress: Progress = no_progress,
+    workers: int | None = None,
 ) -> OutputTree:
     """Render ``moment``: static files, tagged audio, pages, feeds and the search index.
 
     With a ``cache`` and the ``out`` folder of the last build, unchanged pages are read back
     instead of rendered. ``progress`` hears about the Markdown conversion, the long step.
+    ``workers`` caps the processes sharing the work (``None``: one per core; 1: this one).
+    The output is the same byte for byte whatever their number.
     """
     cache = cache or BuildCache()
-    tree, view, looks = render_entries(moment, cache, progress)
-    add_pages(tree, moment, view, looks, PageCache(cache, out, page_base_key(moment, view, looks)))
+    tree, view, looks = render_entries(moment, cache, progress, workers)
+    pages = PageCache(cache, out, page_base_key(moment, view, looks))
+    add_pages(tree, moment, view, looks, pages, workers=workers)
     return tree
 
 
 def render_entries(
-    moment: Moment, cache: BuildCache, progress: Progress = no_progress
+    moment: Moment,
+    cache: BuildCache,
+    progress: Progress = no_progress,
+    workers: int | None = None,
 ) -> tuple[OutputTree, SiteView, Looks]:
     """Everything but the pages and feeds: the static files, tagged audio and images in a
     tree, the entries as templates see them, and what pages are made with."""
@@ -87,9 +96,10 @@ def render_entries(
     artwork = _add_artwork(config, tree)
     images = ImageMaker(config, cache, tree)
     show_picture = images.artwork()
-    texts = render_texts(site, cache, progress)
+    texts = render_texts(site, cache, progress, workers)
     add_episode_files(site, texts, tree, cache)
-    view = add_pictures(site, build_site_view(site, texts, moment.now, tree.size), images)
+    view = build_site_view(site, texts, moment.now, tree.size)
+    view = add_pictures(site, view, images, workers)
     env = make_environment(config.root / "templates", cache.folder("templates"))
     return tree, view, Looks(env, assets, artwork, show_picture)
 
@@ -101,16 +111,18 @@ def add_pages(
     looks: Looks,
     pages: PageCache,
     lazy: bool = False,
+    workers: int | None = None,
 ) -> PageRenderer:
     """Add every page, both feeds and the search index to ``tree``. ``lazy`` (the preview)
-    adds each as content made when first read, so only the pages someone asks for are made."""
+    adds each as content made when first read, so only the pages someone asks for are made;
+    otherwise they are made now, on ``workers`` processes."""
     renderer = PageRenderer(looks, view, pages)
     if lazy:
         for job in renderer.jobs():
             page = functools.partial(renderer.make, job)
             tree.add(job.path, Deferred("", functools.partial(_made, page)))
     else:
-        for path, content in renderer.pages():
+        for path, content in renderer.pages(workers):
             tree.add(path, content)
     _add_feeds_and_index(moment.site, view, looks.artwork, pages, tree, lazy)
     return renderer

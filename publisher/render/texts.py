@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 
 from publisher.cache import BuildCache
@@ -14,6 +10,7 @@ from publisher.content.model import Item, Site
 from publisher.errors import Problem, ProblemsFound
 from publisher.progress import Progress, no_progress
 from publisher.render.markup import TOO_DEEP, RenderedText, render_documents
+from publisher.render.workers import share_work
 
 # Below this many documents, starting a helper process costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -22,11 +19,12 @@ CHUNK_SIZE = 16
 
 
 def render_texts(
-    site: Site, cache: BuildCache, progress: Progress = no_progress
+    site: Site, cache: BuildCache, progress: Progress = no_progress, workers: int | None = None
 ) -> dict[tuple[str, str], RenderedText]:
     """Rendered Markdown of every article and episode of ``site``, by (kind, slug).
 
-    ``progress`` hears how many of the texts not in the cache are converted so far.
+    ``progress`` hears how many of the texts not in the cache are converted so far;
+    ``workers`` caps the processes converting them (``None``: one per core).
     """
     sources: dict[tuple[str, str], Item] = {("article", a.slug): a for a in site.articles}
     sources.update({("episode", e.slug): e for e in site.episodes})
@@ -41,7 +39,9 @@ def render_texts(
         else:
             missing[key] = bodies[item]
     failed = set()
-    for key, rendered in zip(missing, _render_all(list(missing.values()), progress), strict=True):
+    for key, rendered in zip(
+        missing, _render_all(list(missing.values()), progress, workers), strict=True
+    ):
         if rendered is None:
             failed.add(key)
         else:
@@ -55,38 +55,8 @@ def render_texts(
     return texts
 
 
-def _render_all(bodies: list[str], progress: Progress = no_progress) -> list[RenderedText | None]:
-    """Render ``bodies`` in order, sharing the work between this process and helper processes.
-
-    Helpers take chunks from the front of the list while this process takes them from the
-    back, so no core waits for the helpers to start up or for the last chunk.
-    """
-    # One helper per spare core, each with enough work to pay for its start.
-    helpers = min(len(os.sched_getaffinity(0)) - 1, len(bodies) // PARALLEL_THRESHOLD)
-    chunks = deque(
-        (start, bodies[start : start + CHUNK_SIZE]) for start in range(0, len(bodies), CHUNK_SIZE)
-    )
-    done: dict[int, list[RenderedText | None]] = {}
-    if helpers < 1:
-        for start, chunk in chunks:
-            done[start] = render_documents(chunk)
-            progress(start + len(chunk), len(bodies))
-        return [text for start in sorted(done) for text in done[start]]
-    given: dict[int, Future[list[RenderedText | None]]] = {}
-    # "spawn" is safe in the threaded preview server, where forking could deadlock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=helpers, mp_context=context) as pool:
-        while chunks:
-            # Two chunks per helper keep it busy while this process renders one.
-            while chunks and sum(not f.done() for f in given.values()) < 2 * helpers:
-                start, chunk = chunks.popleft()
-                given[start] = pool.submit(render_documents, chunk)
-            if chunks:
-                start, chunk = chunks.pop()
-                done[start] = render_documents(chunk)
-            converted = sum(map(len, done.values()))
-            converted += sum(min(CHUNK_SIZE, len(bodies) - s) for s, f in given.items() if f.done())
-            progress(converted, len(bodies))
-        done.update((start, future.result()) for start, future in given.items())
-    progress(len(bodies), len(bodies))
-    return [text for start in sorted(done) for text in done[start]]
+def _render_all(
+    bodies: list[str], progress: Progress = no_progress, workers: int | None = None
+) -> list[RenderedText | None]:
+    """Render ``bodies`` in order, on every core (see ``workers.py``)."""
+    return share_work(render_documents, bodies, CHUNK_SIZE, PARALLEL_THRESHOLD, workers, progress)
