@@ -17,6 +17,7 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) with publisher and its test tools (the first time takes a minute or two)..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q -U pip "setuptools>=77"
 	$(PY) -m pip install -q -e ".[test,dev]"
@@ -30,7 +31,6 @@ install: $(STAMP)  ## Create .venv and install publisher with test and dev tools
 
 build: $(STAMP)  ## Build the sample site into _site/
 	$(PUBLISHER) build --out $(OUT)
-	@echo "Preview it with: make serve"
 
 serve: $(STAMP)  ## Preview the sample site at http://127.0.0.1:8000/ (rebuilds on save)
 	$(PUBLISHER) serve --port $(PORT)
@@ -64,9 +64,11 @@ reference: $(STAMP)  ## Rewrite README.md's site.toml reference table from the s
 all: lint typecheck test  ## Lint, type-check and test
 
 bench: $(STAMP)  ## Benchmarks: builds (with Hugo and Pelican), the preview (with hugo server), publishing (with aws s3 sync)
+	$(PY) tools/bench_results.py --reset
 	$(PY) tools/bench_build.py
 	$(PY) tools/bench_preview.py
 	$(PY) tools/bench_publish.py
+	$(PY) tools/bench_results.py
 
 $(LIGHTHOUSE_STAMP): tools/lighthouse/package.json
 	cd tools/lighthouse && npm install --no-package-lock --no-audit --no-fund --silent

@@ -7,6 +7,7 @@ installed into .bench/pelican on first use. Every number is the median of severa
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tools.bench_results import Row, record  # noqa: E402
 from tools.synthetic_site import generate  # noqa: E402
 
 WORK = REPO / ".bench"
@@ -123,7 +125,7 @@ def pelican_site(source: Path, target: Path) -> Path:
 # --- the benchmark ----------------------------------------------------------------------------
 
 
-def compare(articles: int, runs: int) -> None:
+def compare(articles: int, runs: int) -> dict[str, float]:
     """Clean builds of the same articles by publisher, Hugo and Pelican, taking turns run by
     run so that load from other work on the machine falls on all of them alike."""
     site = generate(WORK / "compare-site", articles, 0)
@@ -168,9 +170,30 @@ def compare(articles: int, runs: int) -> None:
         print("  hugo       not installed (apt-get install hugo)")
     seconds = statistics.median(times["pelican"])
     print(f"  pelican    {seconds:6.2f} s   publisher / pelican = {ours / seconds:.2f}x")
+    work = f"clean build, {articles} articles"
+    ratio = ours / seconds
+    record(
+        Row(
+            work,
+            f"{ours:.2f} s",
+            f"Pelican {seconds:.2f} s",
+            ratio,
+            "<= 0.50",
+            ratio <= 0.5,
+            before,
+        )
+    )
+    found = {"publisher": ours}
+    if "hugo" in times:
+        found["hugo"] = statistics.median(times["hugo"])
+        record(Row(f"{work}, beside Hugo", f"{ours:.2f} s", f"Hugo {found['hugo']:.2f} s",
+                   ours / found["hugo"], "reported", None))  # fmt: skip
+    return found
 
 
-def incremental(articles: int, episodes: int, runs: int) -> None:
+def incremental(articles: int, episodes: int, runs: int) -> float:
+    """Builds of a site already built: nothing changed, an edit, new episodes, a release.
+    Returns the time of a build with nothing changed."""
     site = generate(WORK / "incremental-site", articles, episodes)
     before = peak_child_rss_mb()
     full = median_seconds(build(site), clean(site), runs)
@@ -202,9 +225,44 @@ def incremental(articles: int, episodes: int, runs: int) -> None:
     print(f"  nothing changed         {nothing:6.2f} s   ({rewritten} files rewritten)")
     print(f"  one article edited      {edited:6.2f} s")
     print(f"  one new episode         {added:6.2f} s")
-    print(
-        f"  peak memory             {max(peak_child_rss_mb(), before):6.0f} MB (largest build process)"
+    changed = release_changes(site)
+    memory = max(peak_child_rss_mb(), before)
+    print(f"  a weekly release        {changed} output files changed (an episode and its article)")
+    print(f"  peak memory             {memory:6.0f} MB (largest build process)")
+    size = f"{articles} + {episodes}"
+    record(
+        Row(f"full build from clean, {size}", f"{full:.2f} s", "", None, "reported", None, memory)
     )
+    record(Row(f"one article edited, {size}", f"{edited:.2f} s", "", None, "reported", None))
+    record(Row(f"files changed by a weekly release, {size}", f"{changed} files", "", None,
+               "<= 15", changed <= 15))  # fmt: skip
+    return nothing
+
+
+def release_changes(site: Path) -> int:
+    """How many output files a weekly release (an episode and its article) adds, changes or
+    removes."""
+    before = output_hashes(site / "_site")
+    folder = site / "episodes" / "weekly-release"
+    folder.mkdir()
+    (folder / "episode.md").write_text(
+        "---\ntitle: This week\ndate: 2029-12-31\narticle: this-week\n---\nNotes.\n"
+    )
+    shutil.copyfile(REPO / "tests" / "data" / "audio" / "tone.mp3", folder / "this-week.mp3")
+    (site / "articles" / "2029-12-31-this-week.md").write_text(
+        "---\ntitle: This week, the article\ndate: 2029-12-31\ntags: [sleep]\n---\nText.\n"
+    )
+    build(site)()
+    after = output_hashes(site / "_site")
+    return sum(1 for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def output_hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
 
 
 def main() -> None:
@@ -218,9 +276,13 @@ def main() -> None:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     print(f"Build benchmark on {os.cpu_count()} cores")
-    if not args.compare_only:
-        incremental(args.articles, args.episodes, args.runs)
-    compare(args.articles, args.runs)
+    nothing = None if args.compare_only else incremental(args.articles, args.episodes, args.runs)
+    clean_builds = compare(args.articles, args.runs)
+    if nothing is not None and "hugo" in clean_builds:
+        hugo = clean_builds["hugo"]
+        record(Row(f"build with nothing changed, {args.articles} + {args.episodes}",
+                   f"{nothing:.2f} s", f"Hugo's clean build {hugo:.2f} s", nothing / hugo,
+                   "<= 0.20", nothing / hugo <= 0.2))  # fmt: skip
 
 
 if __name__ == "__main__":

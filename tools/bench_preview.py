@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from tools.bench_build import hugo_site  # noqa: E402
+from tools.bench_results import Row, record  # noqa: E402
 from tools.synthetic_site import generate  # noqa: E402
 
 WORK = REPO / ".bench"
@@ -226,6 +227,13 @@ def report(args: argparse.Namespace, servers: list[Server]) -> None:
         )
     if len(servers) == 1:
         print("| hugo server | not installed (apt-get install hugo) | | | | | | |")
+    size = f"{args.articles} + {args.episodes}"
+    for way, times in (("polling the page", "polled"), ("page open in Chromium", "browser")):
+        ms = statistics.median(getattr(servers[0], times)) * 1000
+        hugo = statistics.median(getattr(servers[1], times)) * 1000 if len(servers) > 1 else None
+        record(Row(f"preview: save an article -> {way}, {size}", f"{ms:.0f} ms",
+                   f"hugo server {hugo:.0f} ms" if hugo else "", ms / hugo if hugo else None,
+                   f"<= {TARGET_MS:.0f} ms", ms <= TARGET_MS, servers[0].memory))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.s3server import ProxyState, Seen, start_moto  # noqa: E402
+from tools.bench_results import Row, record  # noqa: E402
 from tools.latency_proxy import start as start_latency_proxy  # noqa: E402
 from tools.synthetic_site import generate  # noqa: E402
 
@@ -67,6 +68,8 @@ class Run:
     cpu: float
     """The process's own CPU time (user + system), to tell waiting from working."""
     requests: Counter[str]
+    memory_mb: float = 0.0
+    """The process's peak resident memory."""
 
 
 def timed(proxy: ProxyState, command: list[str], env: dict[str, str]) -> Run:
@@ -81,7 +84,7 @@ def timed(proxy: ProxyState, command: list[str], env: dict[str, str]) -> Run:
             raise RuntimeError(f"{command[0]} failed:\n{errors.read().decode()}")
     with proxy.lock:
         requests = Counter(method(s) for s in proxy.seen)
-    return Run(seconds, usage.ru_utime + usage.ru_stime, requests)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, requests, usage.ru_maxrss / 1024)
 
 
 def add_episode(site: Path, number: int, megabytes: int) -> None:
@@ -156,6 +159,13 @@ def main() -> None:
         f" moto S3 through a proxy holding each request {args.delay_ms:g} ms"
     )
     print(table(rows))
+    for name, ours_run, aws_run in rows:
+        ratio = ours_run.seconds / aws_run.seconds
+        goal = TARGETS[name]
+        wanted = 1 / goal if goal > 1 else goal
+        record(Row(f"publish: {name}, {files} files, {args.delay_ms:g} ms", f"{ours_run.seconds:.2f} s",
+                   f"aws s3 sync {aws_run.seconds:.2f} s", ratio, f"<= {wanted:.2f}",
+                   ratio <= wanted, ours_run.memory_mb))  # fmt: skip
 
 
 def table(rows: list[tuple[str, Run, Run]]) -> str:

@@ -152,13 +152,14 @@ class Preview:
             self.refusals += 1
             return False
         except PublisherError as err:  # ProblemsFound too: one line per problem
-            log.error("%s\n(the preview keeps showing the last good build)", err)
+            log.error("%s\n(%s)", err, self._meanwhile())
             self._failed(tuple(str(err).splitlines()))
             return False
         except Exception as err:
             log.exception(
                 "the preview could not be rebuilt because of a bug in publisher; please report "
-                "it with the lines below (the preview keeps showing the last good build)"
+                "it with the lines below (%s)",
+                self._meanwhile(),
             )
             self._failed((f"internal error, a bug in publisher: {type(err).__name__}: {err}",))
             return False
@@ -176,6 +177,12 @@ class Preview:
             return True
         self.builds = builds  # not enough: the whole site is loaded instead
         return False
+
+    def _meanwhile(self) -> str:
+        """What the preview shows until a save fixes the problem."""
+        if self.version:
+            return "the preview keeps showing the last good build"
+        return "the preview shows these problems until a save fixes them"
 
     def _failed(self, problems: tuple[str, ...]) -> None:
         with self._news:
