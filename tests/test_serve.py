@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+import publisher
+
 from publisher.dates import parse_now
 from publisher.files import CHUNK as CHUNK_BYTES
 from publisher.locks import site_lock
@@ -321,18 +323,19 @@ def test_a_saved_article_is_taken_in_alone_and_only_its_page_is_made_again(
 ) -> None:
     with watching(small_site) as preview:
         live = preview.live
-        assert (live.loads, live.patches, live.pages_rendered) == (1, 0, 0)  # made when asked
+        # Pages are made when asked for; the home page at once, to find template mistakes.
+        assert (live.loads, live.patches, live.pages_rendered) == (1, 0, 1)
         before = {
             p: preview.tree.read(p + "index.html") for p in ("articles/more/", "episodes/second/")
         }
-        assert live.pages_rendered == 2
+        assert live.pages_rendered == 3
         front = "title: More on walking\ndate: 2026-01-06\ntags: [walking]"
         small_site.article("2026-01-06-more", front, "Saved.\n")
         wait_for(lambda: preview.version >= 2, "take in the save")
         assert (live.loads, live.patches) == (1, 1)  # no whole-site load
         assert b"Saved." in preview.tree.read("articles/more/index.html")
         assert preview.tree.read("episodes/second/index.html") == before["episodes/second/"]
-        assert live.pages_rendered == 3  # the edited page only; the episode's page was kept
+        assert live.pages_rendered == 4  # the edited page only; the episode's page was kept
         assert b"Saved." in preview.tree.read("search/index.json")  # feeds and index follow too
         # Without its tag, the article leaves the tag's page.
         assert b"More on walking" in preview.tree.read("tags/walking/index.html")
@@ -368,3 +371,47 @@ def test_ranges_of_tagged_audio_cross_from_the_new_tag_into_the_file(tmp_path: P
     whole = b"TAGTAG" + bytes(range(10, 60))
     for span in (range(0, 56), range(2, 9), range(4, 30), range(6, 56), range(50, 56)):
         assert b"".join(span_chunks(spliced, span)) == whole[span.start : span.stop]
+
+
+def test_a_template_that_fails_while_a_page_is_made_answers_with_the_problem(
+    small_site: SiteFactory,
+) -> None:
+    theme = Path(publisher.__file__).parent.parent / "templates"  # the packaged theme
+    article = (theme / "article.html").read_text()
+    small_site.write(
+        "templates/article.html",
+        article.replace("{% block content %}", "{% block content %}{{ 1 // 0 }}", 1),
+    )
+    small_site.write(
+        "templates/404.html",
+        "{% extends 'base.html' %}{% block content %}{{ nothing.here }}{% endblock %}",
+    )
+    preview = start_preview(small_site)
+    server = threading.Thread(target=preview.server.serve_forever, daemon=True)
+    server.start()
+    try:
+        status, page = fetch(preview.url + "articles/more/")
+        assert status == 500
+        assert "internal error" in page and "ZeroDivisionError" in page and PROBLEMS_ID in page
+        assert "/__publisher/version" in page  # it reloads once a save fixes it
+        status, page = fetch(preview.url + "no-such-page/")
+        assert status == 500 and "404.html" in page and PROBLEMS_ID in page
+        assert fetch(preview.url + "episodes/first/")[0] == 200  # other pages are made
+    finally:
+        preview.server.shutdown()
+        preview.close()
+        server.join(timeout=5)
+
+
+def test_a_template_syntax_error_fails_the_load_naming_the_file_and_line(
+    small_site: SiteFactory,
+) -> None:
+    broken = small_site.write(
+        "templates/tag.html", "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n"
+    )
+    preview = start_preview(small_site)
+    try:
+        assert preview.version == 0 and preview.failures == 1
+        assert any(f"{broken}:3: error: template error:" in line for line in preview.problems)
+    finally:
+        preview.close()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from publisher.errors import PublisherError
@@ -43,10 +43,17 @@ class Deferred:
         self.known: tuple[int, str] | None = None
         self.unchanged_at: Path | None = None
         """Where an identical file was just seen on disk, so a writer there can skip it."""
+        self._made: bytes | Spliced | None = None
+        # Its own lock: ``functools.cached_property`` on Python 3.11 holds one lock for all
+        # instances, so the preview's threads would make unrelated pages one at a time.
+        self._lock = threading.Lock()
 
-    @cached_property
+    @property
     def content(self) -> bytes | Spliced:
-        return self._make()
+        with self._lock:
+            if self._made is None:
+                self._made = self._make()
+            return self._made
 
 
 Content = bytes | Path | Spliced | Deferred

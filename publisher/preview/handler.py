@@ -8,6 +8,7 @@ import logging
 import re
 import urllib.parse
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 RELOAD_PATH = "/__publisher/version"
+NOT_FOUND = "404.html"
 WAIT_SECONDS = 25.0  # a page's question "has it changed?" is answered at the latest after this
 # Asks the preview whether the site changed since the state the page came from; the answer
 # comes as soon as it has (or after WAIT_SECONDS, then it asks again). Reloads on a change.
@@ -44,17 +46,20 @@ EMPTY_PAGE = (
 )
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The preview as one answer sees it: the files, the state's name and its problems."""
+
+    tree: OutputTree
+    state: str
+    problems: tuple[str, ...] = ()
+
+
 class Served(Protocol):
-    """What the handler serves: the site's files, and how the preview stands."""
+    """What the handler serves."""
 
     @property
-    def tree(self) -> OutputTree: ...
-
-    @property
-    def problems(self) -> tuple[str, ...]: ...
-
-    @property
-    def state(self) -> str: ...
+    def current(self) -> Snapshot: ...
 
     def wait_for_change(self, known: str, seconds: float) -> str: ...
 
@@ -153,40 +158,57 @@ class Handler(BaseHTTPRequestHandler):
         if path == RELOAD_PATH:
             known = urllib.parse.parse_qs(query).get("known", [""])[0]
             state = self.preview.wait_for_change(known, WAIT_SECONDS) if known else ""
-            self._send(200, "text/plain; charset=utf-8", (state or self.preview.state).encode())
+            answer = state or self.preview.current.state
+            self._send(200, "text/plain; charset=utf-8", answer.encode())
             return
-        tree = self.preview.tree  # one state for the whole answer
+        snapshot = self.preview.current  # one state for the whole answer
         wanted = _output_path(urllib.parse.unquote(path), self.base_path)
-        if wanted is not None and wanted + "/index.html" in tree:
+        if wanted is not None and wanted + "/index.html" in snapshot.tree:
             self.send_response(301)
             self.send_header("Location", path + "/")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        if wanted is None or wanted not in tree:
-            self._not_found(tree, send_body)
+        found = wanted is not None and wanted in snapshot.tree
+        content = self._made(snapshot, wanted if found and wanted else NOT_FOUND, send_body)
+        if content is None:
             return
+        if not found:
+            self._send_page(404, snapshot, content, send_body)
+        elif wanted and wanted.endswith(".html") and isinstance(content, bytes):
+            self._send_page(200, snapshot, content, send_body)
+        elif wanted:
+            immutable = cache_kind(wanted) == "assets"  # named by content: kept across reloads
+            kind = content_type(wanted)
+            self._send(200, kind, content, send_body, self.headers.get("Range"), immutable)
+
+    def _made(
+        self, snapshot: Snapshot, path: str, send_body: bool
+    ) -> bytes | Path | Spliced | None:
+        """The content at ``path`` (``b"Not found"`` for a site without a 404 page), made
+        now if it is made on request; None when that failed, and the answer says why."""
+        if path not in snapshot.tree:
+            return EMPTY_PAGE if snapshot.problems else b"Not found"
         try:
-            content = _made(tree.files[wanted])
+            return _content(snapshot.tree.files[path])
         except PublisherError as err:  # e.g. a template mistake, found as the page is made
             log.error("%s", err)
-            page = with_page_extras(EMPTY_PAGE, self.preview.state, tuple(str(err).splitlines()))
-            self._send(500, "text/html; charset=utf-8", page, send_body)
-            return
-        kind = content_type(wanted)
-        if wanted.endswith(".html") and isinstance(content, bytes):
-            content = with_page_extras(content, self.preview.state, self.preview.problems)
-        immutable = cache_kind(wanted) == "assets"  # named by their content: kept across reloads
-        self._send(200, kind, content, send_body, self.headers.get("Range"), immutable)
+            problems = tuple(str(err).splitlines())
+        except Exception as err:
+            log.exception("the preview could not make %s because of a bug in publisher", path)
+            problems = (f"internal error, a bug in publisher: {type(err).__name__}: {err}",)
+        failed = Snapshot(snapshot.tree, snapshot.state, snapshot.problems + problems)
+        self._send_page(500, failed, EMPTY_PAGE, send_body)
+        return None
 
-    def _not_found(self, tree: OutputTree, send_body: bool) -> None:
-        if "404.html" in tree:
-            body = _made(tree.files["404.html"])
-        else:
-            body = EMPTY_PAGE if self.preview.problems else b"Not found"
-        if isinstance(body, bytes) and body.startswith(b"<"):
-            body = with_page_extras(body, self.preview.state, self.preview.problems)
-        self._send(404, "text/html; charset=utf-8", body, send_body)
+    def _send_page(
+        self, status: int, snapshot: Snapshot, content: bytes | Path | Spliced, send_body: bool
+    ) -> None:
+        """An HTML page with the reload script and the problems, if any."""
+        if isinstance(content, bytes) and content.startswith(b"<"):
+            content = with_page_extras(content, snapshot.state, snapshot.problems)
+        ranges = self.headers.get("Range") if status == 200 else None
+        self._send(status, "text/html; charset=utf-8", content, send_body, ranges)
 
     def _send(
         self,
@@ -256,5 +278,5 @@ def _output_path(url_path: str, base_path: str) -> str | None:
         return None
 
 
-def _made(content: bytes | Path | Spliced | Deferred) -> bytes | Path | Spliced:
-    return _made(content.content) if isinstance(content, Deferred) else content
+def _content(content: bytes | Path | Spliced | Deferred) -> bytes | Path | Spliced:
+    return _content(content.content) if isinstance(content, Deferred) else content

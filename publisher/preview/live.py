@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from publisher import urls
 from publisher.cache import BuildCache
 from publisher.content.loaders import Project, load_project, reload_article
 from publisher.content.model import Article
@@ -17,11 +18,13 @@ from publisher.dates import localize_now
 from publisher.output.tree import OutputTree
 from publisher.render.entries import SiteView, article_entry
 from publisher.render.page_cache import Kept, PageCache
-from publisher.render.pages import Looks, PageRenderer
+from publisher.render.pages import Looks, PageRenderer, check_templates, make_environment
 from publisher.render.site import Moment, add_pages, page_base_key, render_entries, site_at
 from publisher.render.texts import render_texts
 
 log = logging.getLogger(__name__)
+
+HOME = urls.page(urls.HOME)
 
 
 @dataclass(frozen=True)
@@ -59,25 +62,35 @@ class LiveSite:
         self.patches = 0
         """Saves taken in by reading only the saved articles again."""
         self._loaded: _Loaded | None = None
-        self._renderers: list[PageRenderer] = []
+        self._renderer: PageRenderer | None = None
+        self._rendered_before = 0
 
     @property
     def pages_rendered(self) -> int:
         """How many pages, in all states so far, had to be rendered."""
-        return sum(renderer.rendered for renderer in self._renderers)
+        current = self._renderer.rendered if self._renderer else 0
+        return self._rendered_before + current
 
     def load(self, now: dt.datetime) -> None:
-        """Read the whole site; keep the cache for later builds. Raises on a problem, leaving
-        the last good state in place. Hold the site lock while calling it."""
+        """Read the whole site; keep the cache for later builds. Raises on a problem (a
+        template's too), leaving the last good state in place. Hold the site lock."""
         gc.unfreeze()  # the last state's objects may go now
+        # Read afresh: a build or check may have saved it since, and what the last state used
+        # is forgotten when this one saves it.
+        self.cache = BuildCache.open(self.root)
         project = load_project(self.root, self.cache)
         for warning in project.warnings:
             log.warning("%s", warning)
         moment = site_at(project.site, now, self.drafts)
         files, view, looks = render_entries(moment, self.cache)
+        check_templates(looks.env)
         items = (*project.site.articles, *project.site.episodes)
         releases = tuple(sorted(item.date for item in items))
-        self._show(_Loaded(project, moment, view, looks, files, releases))
+        loaded = _Loaded(project, moment, view, looks, files, releases)
+        tree, renderer = self._pages(loaded)
+        if HOME in tree:
+            tree.read(HOME)  # a mistake in the templates every page uses fails the load
+        self._show(loaded, tree, renderer)
         self.cache.save()
         self.loads += 1
         # The site stays loaded for many saves: spare the garbage collector from walking it
@@ -104,18 +117,29 @@ class LiveSite:
         names = {str(path) for path in saved}
         edited = [a for a in site.articles if str(a.source) in names]
         view = _with_articles(loaded.view, moment, edited, self.cache)
-        self._show(replace(loaded, project=project, moment=moment, view=view))
+        # Templates' globals belong to one state: a page of the last one, still being made,
+        # keeps its own environment.
+        templates = project.config.root / "templates"
+        env = make_environment(templates, self.cache.folder("templates"))
+        looks = replace(loaded.looks, env=env)
+        loaded = replace(loaded, project=project, moment=moment, view=view, looks=looks)
+        self._show(loaded, *self._pages(loaded))
         self.patches += 1
         return True
 
-    def _show(self, loaded: _Loaded) -> None:
-        """Make ``loaded`` the state served: its files, and its pages to be made on request."""
+    def _pages(self, loaded: _Loaded) -> tuple[OutputTree, PageRenderer]:
+        """The files of ``loaded``, with its pages, feeds and index to be made on request."""
         tree = OutputTree(dict(loaded.files.files), dict(loaded.files.provisional))
         key = page_base_key(loaded.moment, loaded.view, loaded.looks)
         pages = PageCache(self.cache, None, key, self.kept)
         renderer = add_pages(tree, loaded.moment, loaded.view, loaded.looks, pages, lazy=True)
-        self._renderers.append(renderer)
-        self._loaded, self.tree = loaded, tree
+        return tree, renderer
+
+    def _show(self, loaded: _Loaded, tree: OutputTree, renderer: PageRenderer) -> None:
+        """Make ``loaded`` the state served."""
+        if self._renderer is not None:
+            self._rendered_before += self._renderer.rendered
+        self._loaded, self.tree, self._renderer = loaded, tree, renderer
 
 
 def _same_releases(loaded: _Loaded, now: dt.datetime) -> bool:

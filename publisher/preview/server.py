@@ -20,7 +20,7 @@ from publisher.config.settings import load_config
 from publisher.errors import PublisherError
 from publisher.locks import SiteBusy, site_lock
 from publisher.output.tree import OutputTree
-from publisher.preview.handler import Handler
+from publisher.preview.handler import Handler, Snapshot
 from publisher.preview.live import LiveSite
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,9 @@ class Preview:
         self.problems: tuple[str, ...] = ()  # why the last rebuild failed; () when it did not
         self.pending = False  # another build held the site: rebuild when it is done
         self.changed: tuple[str, ...] = ()  # the files whose change led to the last rebuild
-        self._news = threading.Condition()  # notified when ``state`` changes
+        self._news = threading.Condition()  # notified when ``current`` changes
+        self.current = Snapshot(OutputTree(), self.state)
+        """What answers see: replaced whole, after each rebuild, under ``_news``."""
         # Taken before the first build; the watcher compares once it runs, so an edit saved
         # while the preview starts (before the watcher sees events) is not missed.
         self.sources: dict[str, tuple[int, int]] | None = source_snapshot(root)
@@ -120,15 +122,15 @@ class Preview:
     @property
     def tree(self) -> OutputTree:
         """Every file of the site as served now."""
-        return self.live.tree
+        return self.current.tree
 
     def wait_for_change(self, known: str, seconds: float) -> str:
         """The state once it differs from ``known``, or after ``seconds`` (or on stopping)."""
         with self._news:
             self._news.wait_for(
-                lambda: self.state != known or self.stop_event.is_set(), timeout=seconds
+                lambda: self.current.state != known or self.stop_event.is_set(), timeout=seconds
             )
-            return self.state
+            return self.current.state
 
     def rebuild(self, saved: list[Path] | None = None) -> bool:
         """Bring the site up to date; on any error keep serving the last good state and say why.
@@ -166,7 +168,7 @@ class Preview:
         with self._news:
             self.problems = ()
             self.version += 1
-            self._news.notify_all()
+            self._announce()
         log.warning("%s the preview (build %d)", "updated" if quick else "built", self.version)
         return True
 
@@ -188,7 +190,12 @@ class Preview:
         with self._news:
             self.failures += 1
             self.problems = problems
-            self._news.notify_all()
+            self._announce()
+
+    def _announce(self) -> None:
+        """Serve the site as it now stands, and tell the pages waiting (``_news`` held)."""
+        self.current = Snapshot(self.live.tree, self.state, self.problems)
+        self._news.notify_all()
 
     def watch(self) -> None:
         """Rebuild after each burst of file events under the site folder, until

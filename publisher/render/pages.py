@@ -68,6 +68,16 @@ def make_environment(site_templates: Path, compiled: Path | None = None) -> jinj
     )
 
 
+def check_templates(env: jinja2.Environment) -> None:
+    """Compile every page template ``env`` can find; a syntax error is a ``ContentError``
+    naming the file and line (others show only when a page is made)."""
+    for name in env.list_templates(extensions=("html", "xml", "txt")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as err:
+            raise ContentError(f"template error: {err.message}", err.filename, err.lineno) from err
+
+
 def _social(entry: Entry) -> dict[str, str]:
     """Open Graph facts of an item page: its type, its own image, its audio."""
     social = {"type": "article"}
