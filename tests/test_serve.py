@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 import publisher
-
 from publisher.dates import parse_now
 from publisher.files import CHUNK as CHUNK_BYTES
 from publisher.locks import site_lock
