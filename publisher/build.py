@@ -14,8 +14,7 @@ from publisher.cache import BuildCache
 from publisher.content.loaders import load_project
 from publisher.output.writer import BuiltFiles, FileInfo, output_intact, write_tree
 from publisher.progress import Progress, no_progress
-from publisher.render.released import provisional_warnings
-from publisher.render.site import output_key, render_moment, site_at
+from publisher.render.moment import output_key, site_at
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +41,10 @@ def build(
     if key == cache.last_key and output_intact(out, cache):
         log.info("nothing changed since the last build")
         return {path: FileInfo(*info) for path, info in cache.last_built.items()}
+    # Only a build with something to render loads the renderers (Jinja, Markdown, Pillow...).
+    from publisher.render.released import provisional_warnings
+    from publisher.render.site import render_moment
+
     tree = render_moment(moment, cache, out, progress, workers)
     for warning in provisional_warnings(tree):
         log.warning("%s", warning)

@@ -185,13 +185,7 @@ def check(options: Options, now: dt.datetime, out: Path | None, unpublish: tuple
 
 
 @cli.command()
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="Port on 127.0.0.1 to serve on (0: any free one).",
-)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, help="Default 8000; 0: any.")
 @click.option("--drafts", is_flag=True, help="Also show drafts and scheduled items.")
 @click.option(
     "--now",

@@ -30,7 +30,8 @@ from publisher.errors import Problem, ProblemsFound, PublisherError, StorageErro
 from publisher.files import file_sha256
 from publisher.output.tree import OutputTree
 from publisher.output.writer import MARKER, describe
-from publisher.render.site import due_without_audio, render_site
+from publisher.render.moment import due_without_audio
+from publisher.render.site import render_site
 from publisher.storage.base import DEFAULT_TARGET
 from publisher.storage.targets import open_target
 

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.cache import BuildCache, digest
+from publisher.cache import BuildCache, digest, path_key
 from publisher.errors import PublisherError, cannot_write
 from publisher.files import file_sha256, write_temp
 from publisher.output.tree import Content, Deferred, OutputTree, Spliced, chunks_of, size_of
@@ -197,13 +197,15 @@ def output_intact(out: Path, cache: BuildCache) -> bool:
     expected = cache.last_built
     if not out.is_dir() or not expected:
         return False
+    base = path_key(out)  # strings, not Paths: this runs for every file of every build
     for path, (size, sha256) in expected.items():
+        name = os.path.join(base, path)
         try:
-            stat = (out / path).stat()
+            stat = os.stat(name)
         except OSError:
             return False
         recorded = (stat.st_size, stat.st_mtime_ns, sha256)
-        if stat.st_size != size or cache.written_as(out / path) != recorded:
+        if stat.st_size != size or cache.written.get(name) != recorded:
             return False
     present = sum(len(names) for _, _, names in os.walk(out))
     return present == len(expected) + 1  # and the marker file

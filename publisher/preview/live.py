@@ -17,9 +17,10 @@ from publisher.content.model import Article
 from publisher.dates import localize_now
 from publisher.output.tree import OutputTree
 from publisher.render.entries import SiteView, article_entry
+from publisher.render.moment import Moment, site_at
 from publisher.render.page_cache import Kept, PageCache
 from publisher.render.pages import Looks, PageRenderer, check_templates, make_environment
-from publisher.render.site import Moment, add_pages, page_base_key, render_entries, site_at
+from publisher.render.site import add_pages, page_base_key, render_entries
 from publisher.render.texts import render_texts
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ makes every page depend on every entry.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -16,8 +15,6 @@ from pathlib import Path
 from publisher.cache import BuildCache, digest
 from publisher.output.tree import Deferred
 from publisher.render.entries import Entry, Link
-
-VIEW_RE = re.compile(r"\bview\b")
 
 
 class Uncacheable(Exception):
@@ -45,24 +42,6 @@ def fingerprint(value: object) -> object:
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, *(fingerprint(getattr(value, f.name)) for f in fields(value)))
     raise Uncacheable(type(value).__name__)
-
-
-def templates_fingerprint(folders: list[Path]) -> tuple[str, bool]:
-    """A hash of every template and static file, and whether any template uses ``view``."""
-    parts = []
-    uses_view = False
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                data = path.read_bytes()
-                parts.append((str(path.relative_to(folder)), hashlib.sha256(data).hexdigest()))
-                if path.suffix in (".html", ".xml", ".txt") and VIEW_RE.search(
-                    data.decode(errors="ignore")
-                ):
-                    uses_view = True
-    return digest(parts), uses_view
 
 
 Kept = dict[str, tuple[str, bytes]]

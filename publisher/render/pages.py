@@ -6,7 +6,6 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from publisher.output.tree import Deferred
 from publisher.render import structured
 from publisher.render.assets import AssetMap
 from publisher.render.entries import Entry, Link, Picture, SiteView, make_link
+from publisher.render.moment import theme_dir
 from publisher.render.page_cache import PageCache
 from publisher.render.pagination import paginate
 from publisher.render.structured import json_ld
@@ -31,11 +31,6 @@ LATEST_EPISODES = 5
 # Pages per chunk (about 0.6 ms each), and below how many a helper costs more than it saves.
 PAGES_CHUNK = 32
 PAGES_THRESHOLD = 128
-
-
-def theme_dir() -> Path:
-    """The default theme shipped inside the package."""
-    return Path(str(files("publisher.theme")))
 
 
 class _OptionalBytecodeCache(jinja2.FileSystemBytecodeCache):

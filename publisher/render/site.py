@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from publisher import __version__, urls
 from publisher.cache import BuildCache, digest
 from publisher.config.settings import Config
 from publisher.content.model import Site
-from publisher.dates import localize_now
-from publisher.errors import Problem, ProblemsFound
 from publisher.output.tree import Deferred, OutputTree, chunks_of
 from publisher.progress import Progress, no_progress
 from publisher.render.assets import AssetMap, collect_assets
@@ -21,30 +18,11 @@ from publisher.render.entries import Link, SiteView, build_site_view, make_link
 from publisher.render.episode_files import add_episode_files
 from publisher.render.feeds import articles_feed, podcast_feed
 from publisher.render.images import ImageMaker, add_pictures
-from publisher.render.page_cache import PageCache, templates_fingerprint
-from publisher.render.pages import Looks, PageRenderer, make_environment, theme_dir
+from publisher.render.moment import Moment, site_at, theme_dir
+from publisher.render.page_cache import PageCache
+from publisher.render.pages import Looks, PageRenderer, make_environment
 from publisher.render.search import search_index
 from publisher.render.texts import render_texts
-
-
-@dataclass(frozen=True)
-class Moment:
-    """The site as listeners see it at ``now``, with the theme it is rendered with."""
-
-    site: Site
-    """Only what is released at ``now`` (or everything, for a drafts preview)."""
-    now: dt.datetime
-    templates: str
-    """A hash of every template and static file of the theme and the site's overrides."""
-    templates_use_view: bool
-
-
-def site_at(site: Site, now: dt.datetime, include_unreleased: bool = False) -> Moment:
-    """The released view of ``site`` at ``now``; an episode due without audio stops here."""
-    now = localize_now(now, site.config.site.tz)
-    _refuse_due_episodes_without_audio(site, now)
-    templates, uses_view = templates_fingerprint(_theme_folders(site.config))
-    return Moment(site.visible(now, include_unreleased), now, templates, uses_view)
 
 
 def render_site(
@@ -133,13 +111,6 @@ def _made(make: Callable[[], bytes | Deferred]) -> bytes:
     return content if isinstance(content, bytes) else b"".join(chunks_of(content))
 
 
-def output_key(moment: Moment, content_key: str, out: Path) -> str:
-    """Everything the output depends on: sources, templates, the visible items, the folder."""
-    now, visible = moment.now, moment.site
-    shown = [(i.slug, i.is_released(now)) for i in (*visible.articles, *visible.episodes)]
-    return digest(__version__, content_key, moment.templates, shown, str(out.resolve()))
-
-
 def _add_feeds_and_index(
     site: Site,
     view: SiteView,
@@ -166,29 +137,6 @@ def _add_feeds_and_index(
     for path, (key, make) in products.items():
         product = functools.partial(pages.product, path, key, make)
         tree.add(path, Deferred(key, functools.partial(_made, product)) if lazy else product())
-
-
-def _theme_folders(config: Config) -> list[Path]:
-    return [theme_dir(), config.root / "templates"]
-
-
-def _refuse_due_episodes_without_audio(site: Site, now: dt.datetime) -> None:
-    due = due_without_audio(site, now)
-    if due:
-        raise ProblemsFound(due)
-
-
-def due_without_audio(site: Site, now: dt.datetime) -> list[Problem]:
-    """An error for each episode whose release has come but whose audio has not."""
-    return [
-        Problem(
-            f"this episode is due ({e.date:%A %d %B %Y %H:%M}) but has no audio: add its "
-            ".mp3, or move its date, or mark it 'draft: true'",
-            e.source.parent,
-        )
-        for e in site.episodes
-        if e.is_due_without_audio(localize_now(now, site.config.site.tz))
-    ]
 
 
 def page_base_key(moment: Moment, view: SiteView, looks: Looks) -> str:
