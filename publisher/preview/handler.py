@@ -169,18 +169,20 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        found = wanted is not None and wanted in snapshot.tree
-        content = self._made(snapshot, wanted if found and wanted else NOT_FOUND, send_body)
+        if wanted is None or wanted not in snapshot.tree:
+            page = self._made(snapshot, NOT_FOUND, send_body)
+            if page is not None:
+                self._send_page(404, snapshot, page, send_body)
+            return
+        content = self._made(snapshot, wanted, send_body)
         if content is None:
             return
-        if not found:
-            self._send_page(404, snapshot, content, send_body)
-        elif wanted and wanted.endswith(".html") and isinstance(content, bytes):
+        if wanted.endswith(".html") and isinstance(content, bytes):
             self._send_page(200, snapshot, content, send_body)
-        elif wanted:
-            immutable = cache_kind(wanted) == "assets"  # named by content: kept across reloads
-            kind = content_type(wanted)
-            self._send(200, kind, content, send_body, self.headers.get("Range"), immutable)
+            return
+        immutable = cache_kind(wanted) == "assets"  # named by content: kept across reloads
+        kind = content_type(wanted)
+        self._send(200, kind, content, send_body, self.headers.get("Range"), immutable)
 
     def _made(
         self, snapshot: Snapshot, path: str, send_body: bool
