@@ -184,17 +184,10 @@ class PageRenderer:
 
     def make(self, job: PageJob) -> bytes | Deferred:
         """A page's content, taken from the last build when its key is unchanged."""
-        context = job.context()
-        if self.cache is not None:
-            key = self.cache.key(job.path, job.template, {"page": job.page, **context})
-            known = self.cache.get(job.path, key)
-            if known is not None:
-                return known
-        data = self._render_job(job, context)
-        self.rendered += 1
-        if self.cache is not None:
-            self.cache.put(job.path, key, data)
-        return data
+        planned = self._plan(job)
+        if not isinstance(planned, _Pending):
+            return planned
+        return self._keep(planned, self._render_all([planned])[0])
 
     def pages(self, workers: int | None = None) -> list[Rendered]:
         """Every HTML page, sitemap and robots.txt as (output path, content).
@@ -202,15 +195,8 @@ class PageRenderer:
         Pages not taken from the last build are rendered on every core (``workers`` caps the
         processes; see ``workers.py``).
         """
-        planned: list[Rendered | _Pending] = []
-        for job in self.jobs():
-            context = job.context()
-            key = self.cache.key(job.path, job.template, {"page": job.page, **context}) if (
-                self.cache is not None
-            ) else None  # fmt: skip
-            known = self.cache.get(job.path, key) if self.cache is not None else None
-            planned.append((job.path, known) if known is not None else _Pending(job, key, context))
-        pending = [item for item in planned if isinstance(item, _Pending)]
+        planned = [(job.path, self._plan(job)) for job in self.jobs()]
+        pending = [item for _, item in planned if isinstance(item, _Pending)]
         for template in sorted({item.job.template for item in pending}):
             # Compiled once, before any helper starts; a mistake is reported when rendering.
             with contextlib.suppress(jinja2.TemplateError):
@@ -218,23 +204,37 @@ class PageRenderer:
         made = iter(
             share_inherited(self._render_all, pending, PAGES_CHUNK, PAGES_THRESHOLD, workers)
         )
-        rendered: list[Rendered] = []
-        for item in planned:
-            if isinstance(item, _Pending):
-                data = next(made)
-                self.rendered += 1
-                if self.cache is not None:
-                    self.cache.put(item.job.path, item.key, data)
-                item = (item.job.path, data)
-            rendered.append(item)
-        return rendered
+        return [
+            (path, self._keep(item, next(made)) if isinstance(item, _Pending) else item)
+            for path, item in planned
+        ]
+
+    def _plan(self, job: PageJob) -> bytes | Deferred | _Pending:
+        """The page as the last build made it, when its key is unchanged; else what to render."""
+        context = job.context()
+        if self.cache is None:
+            return _Pending(job, None, context)
+        key = self.cache.key(job.path, job.template, {"page": job.page, **context})
+        known = self.cache.get(job.path, key)
+        return known if known is not None else _Pending(job, key, context)
+
+    def _keep(self, pending: _Pending, data: bytes) -> bytes:
+        """Count a rendered page and keep it for the next build."""
+        self.rendered += 1
+        if self.cache is not None:
+            self.cache.put(pending.job.path, pending.key, data)
+        return data
 
     def _render_all(self, pending: list[_Pending]) -> list[bytes]:
-        return [self._render_job(item.job, item.context) for item in pending]
-
-    def _render_job(self, job: PageJob, context: dict[str, Any]) -> bytes:
-        extra = job.derived() if job.derived else {}
-        return self.render(job.template, job.page, **context, **extra).encode()
+        return [
+            self.render(
+                item.job.template,
+                item.job.page,
+                **item.context,
+                **(item.job.derived() if item.job.derived else {}),
+            ).encode()
+            for item in pending
+        ]
 
     def jobs(self) -> Iterator[PageJob]:
         """Every page to make, in order; nothing is rendered or looked up yet."""
