@@ -196,3 +196,12 @@ def clock_label(seconds: float) -> str:
     hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def iso_duration(seconds: float) -> str:
+    """A time or duration in ISO 8601, for ``<time datetime>`` and structured data.
+
+    >>> iso_duration(90.5), iso_duration(5)
+    ('PT90.5S', 'PT5S')
+    """
+    return f"PT{seconds:g}S"

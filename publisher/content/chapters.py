@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from publisher.dates import clock_label
+from publisher.dates import clock_label, iso_duration
 from publisher.errors import ContentError
 
 CHAPTERS_VERSION = "1.2.0"
@@ -25,7 +25,7 @@ class Chapter:
     @property
     def iso_duration(self) -> str:
         """The start as an ISO 8601 duration for ``<time datetime>``, e.g. ``PT90.5S``."""
-        return f"PT{self.start:g}S"
+        return iso_duration(self.start)
 
     @property
     def start_label(self) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.content.frontmatter import read_text
-from publisher.dates import clock_label
+from publisher.dates import clock_label, iso_duration
 from publisher.errors import ContentError
 
 TIMING_RE = re.compile(
@@ -29,7 +29,7 @@ class Cue:
     @property
     def iso_start(self) -> str:
         """The start as an ISO 8601 duration for ``<time datetime>``, e.g. ``PT1.5S``."""
-        return f"PT{self.start:g}S"
+        return iso_duration(self.start)
 
     @property
     def start_label(self) -> str:

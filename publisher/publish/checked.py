@@ -25,10 +25,9 @@ from publisher.publish.prepared import (
     PublishRequest,
     local_states,
     log_rehearsal,
-    make_plan,
+    planned,
     raise_errors,
-    report_strangers,
-    verified_states,
+    target_states,
 )
 from publisher.render.released import fetch_released_heads
 from publisher.render.site import render_site
@@ -57,26 +56,12 @@ def checked_publish(
     cache.save()
     if ledger == site.ledger:  # a publish that changes it is checked again next time
         _remember(request, kept, site, found, ahead, output_files(out, shas))
-    remote, verified = verified_states(target, inventory, local)
-    if request.verify:
-        report_strangers(target, remote, local, request.prune)
+    remote, verified = target_states(request, target, inventory, local)
     live = _live_feed(target, remote, local, tree, request.unpublish)
     where = target.description + urls.FEED
     raise_errors(compare_with_live(site, tree, live, where, request.unpublish))
-    plan = make_plan(local, remote, request.prune, request.force, config, target)
     ledger = record_unpublished(ledger, live, config, request.unpublish)
-    return PreparedPublish(
-        config,
-        out,
-        target,
-        local,
-        remote,
-        plan,
-        ledger,
-        verified,
-        request.target_url,
-        request.verify,
-    )
+    return planned(request, config, target, (local, remote, verified), ledger)
 
 
 def _remember(

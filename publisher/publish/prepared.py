@@ -92,23 +92,40 @@ def reused_publish(
     raise_errors(list(kept.problems))
     log_rehearsal(kept.ahead)
     local = local_states(built, config)
+    remote, verified = target_states(request, target, inventory, local)
+    return planned(request, config, target, (local, remote, verified), ledger, reused=True)
+
+
+def target_states(
+    request: PublishRequest,
+    target: Target,
+    inventory: dict[str, FileState],
+    local: dict[str, FileState],
+) -> tuple[dict[str, FileState], int]:
+    """The target's files, those the manifest cannot vouch for inspected; with ``--verify``,
+    the files that are not part of the site are named."""
     remote, verified = verified_states(target, inventory, local)
     if request.verify:
         report_strangers(target, remote, local, request.prune)
+    return remote, verified
+
+
+def planned(
+    request: PublishRequest,
+    config: Config,
+    target: Target,
+    states: tuple[dict[str, FileState], dict[str, FileState], int],
+    ledger: Ledger,
+    reused: bool = False,
+) -> PreparedPublish:
+    """The publish ready to run: the plan from the ``states`` (local, remote, how many
+    were inspected) to the target."""
+    local, remote, verified = states
     plan = make_plan(local, remote, request.prune, request.force, config, target)
     return PreparedPublish(
-        config,
-        request.out,
-        target,
-        local,
-        remote,
-        plan,
-        ledger,
-        verified,
-        request.target_url,
-        request.verify,
-        reused=True,
-    )
+        config, request.out, target, local, remote, plan, ledger, verified, request.target_url,
+        request.verify, reused,
+    )  # fmt: skip
 
 
 def raise_errors(problems: list[Problem]) -> None:

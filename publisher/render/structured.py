@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from publisher.config.settings import Config
+from publisher.dates import iso_duration
 from publisher.render.entries import Entry, Link, make_link
 
 
@@ -49,12 +50,12 @@ def episode(config: Config, entry: Entry, artwork: Link | None) -> dict[str, Any
         "url": entry.link.abs_url,
         "datePublished": entry.date.isoformat(),
         "description": entry.summary,
-        "timeRequired": f"PT{audio.seconds}S",
+        "timeRequired": iso_duration(audio.seconds),
         "associatedMedia": {
             "@type": "MediaObject",
             "contentUrl": audio.link.abs_url,
             "encodingFormat": audio.mime_type,
-            "duration": f"PT{audio.seconds}S",
+            "duration": iso_duration(audio.seconds),
         },
         "partOfSeries": {"@type": "PodcastSeries", "name": config.podcast.title,
                          "url": make_link(config, "").abs_url},
