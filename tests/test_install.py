@@ -8,8 +8,11 @@ therefore come from ``[project].dependencies`` (or what those depend on), never 
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
 import sys
 import tomllib
+import urllib.request
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
@@ -194,3 +197,36 @@ def test_the_installed_copy_publishes_with_only_the_two_secrets(
     feed = s3.client.get_object(Bucket=s3.bucket, Key="prefix/feed.xml")["Body"].read()
     assert b"<title>Back to Basics: the weekly back pain podcast</title>" in feed
     assert (site / "published.toml").is_file()
+
+
+def test_the_wheel_holds_every_module_of_the_source(installed_publisher: Path) -> None:
+    [installed] = installed_publisher.parent.parent.glob("lib/python*/site-packages/publisher")
+    source = REPO / "publisher"
+    modules = {p.relative_to(source) for p in source.rglob("*.py")}
+    assert modules - {p.relative_to(installed) for p in installed.rglob("*.py")} == set()
+
+
+def test_the_installed_copy_previews_the_sample_site(
+    installed_publisher: Path, tmp_path: Path
+) -> None:
+    site = copy_sample_site(tmp_path / "site")
+    env = clean_env(installed_publisher, tmp_path / "home")
+    command = [str(installed_publisher), "serve", "--port", "0", "--now", SAMPLE_NOW]
+    process = subprocess.Popen(command, env=env, cwd=site, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    try:
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                break
+        assert match is not None, "".join(lines)
+        with urllib.request.urlopen(match.group(1), timeout=30) as response:
+            page = response.read().decode()
+        assert response.status == 200
+        assert "Back to Basics" in page and "/__publisher/version" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
