@@ -414,3 +414,15 @@ def test_a_template_syntax_error_fails_the_load_naming_the_file_and_line(
         assert any(f"{broken}:3: error: template error:" in line for line in preview.problems)
     finally:
         preview.close()
+
+
+def test_saving_a_scheduled_article_keeps_it_out_of_the_preview(small_site: SiteFactory) -> None:
+    with watching(small_site) as preview:
+        front = "title: FUTUREMARKER article\ndate: 2026-02-01\ntags: [FUTURETAG]\nepisode: future"
+        small_site.article("2026-02-01-later", front, "FUTUREBODY, saved again.\n")
+        wait_for(lambda: preview.version >= 2, "take in the save")
+        assert preview.live.patches == 1  # taken in alone, and still not released
+        tree = preview.tree
+        assert "articles/later/index.html" not in tree
+        served = b"".join(tree.read(path) for path in tree if not path.endswith((".mp3", ".m4a")))
+        assert b"FUTURE" not in served
