@@ -185,7 +185,8 @@ def check(options: Options, now: dt.datetime, out: Path | None, unpublish: tuple
 
 
 @cli.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, help="Default 8000; 0: any.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free one).")  # fmt: skip
 @click.option("--drafts", is_flag=True, help="Also show drafts and scheduled items.")
 @click.option(
     "--now",
@@ -197,7 +198,7 @@ def check(options: Options, now: dt.datetime, out: Path | None, unpublish: tuple
 @click.pass_obj
 @_reports_errors
 def serve(options: Options, port: int, drafts: bool, now: dt.datetime | None) -> None:
-    """Preview the site on this computer; rebuilds when you save a file."""
+    """Preview the site on this computer, kept up to date as you save; open pages reload."""
     from publisher.preview.server import Preview
 
     clock = (lambda: now) if now else (lambda: dt.datetime.now(dt.UTC))
